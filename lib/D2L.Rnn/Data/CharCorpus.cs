@@ -1,0 +1,44 @@
+namespace D2L.Rnn.Data;
+
+/// <summary>A character-level corpus: the preprocessed text, its vocabulary and the text as token indices.</summary>
+/// <param name="Text">The preprocessed text (each character is one token).</param>
+/// <param name="Vocab">The vocabulary of the characters.</param>
+/// <param name="Indices">The text as vocabulary indices (d2l's <c>corpus</c>).</param>
+public sealed record CharCorpus(string Text, Vocab Vocab, int[] Indices)
+{
+    /// <summary>
+    /// Preprocesses <paramref name="raw"/> with <paramref name="preset"/> and builds its vocabulary, as d2l's
+    /// <c>load_corpus_time_machine</c>.
+    /// </summary>
+    /// <param name="raw">The raw text of the file.</param>
+    /// <param name="preset">How to clean the text; the lecture preset also means a vocabulary without &lt;unk&gt;.</param>
+    /// <param name="maxTokens">Keep only the first this many tokens (d2l's <c>max_tokens</c>); -1 keeps all.</param>
+    public static CharCorpus FromText(string raw, TextPreset preset, int maxTokens = -1)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(preset);
+        if (maxTokens is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, "maxTokens is positive, or -1 for all.");
+        var text = preset.Apply(raw);
+        if (text.Length == 0)
+            throw new ArgumentException("The text is empty after preprocessing: there is nothing to learn from.", nameof(raw));
+        var tokens = text.Select(c => c.ToString()).ToArray();
+        // d2l builds the vocabulary from the whole text and only then cuts the index list to max_tokens.
+        var vocab = new Vocab(tokens, withUnknown: preset != TextPreset.Lecture2019);
+        var indices = vocab.ToIndices(tokens);
+        if (maxTokens > 0 && indices.Length > maxTokens)
+        {
+            indices = indices[..maxTokens];
+            text = text[..maxTokens];
+        }
+        return new CharCorpus(text, vocab, indices);
+    }
+
+    /// <summary>Reads and preprocesses a corpus file (see <see cref="CorpusFiles.Locate"/> for where it is found).</summary>
+    public static CharCorpus Load(Corpus corpus, TextPreset preset, int maxTokens = -1, string? path = null,
+        string? dataDirectory = null, Action<string>? log = null)
+    {
+        var file = CorpusFiles.Locate(corpus, path, dataDirectory, log: log);
+        return FromText(File.ReadAllText(file), preset, maxTokens);
+    }
+}

@@ -1,0 +1,4 @@
+namespace D2L.Rnn.Data;
+
+/// <summary>A file's SHA-1 is not the expected one; nothing was written.</summary>
+public sealed class ChecksumMismatchException(string message) : IOException(message);

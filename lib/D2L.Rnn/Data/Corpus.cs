@@ -1,0 +1,20 @@
+namespace D2L.Rnn.Data;
+
+/// <summary>A public-domain text the loaders can find locally or download: its file name, URL and SHA-1.</summary>
+/// <param name="FileName">The file name in a data directory.</param>
+/// <param name="Url">Where to download it from.</param>
+/// <param name="Sha1">Lower-case hex SHA-1 of the file; a download that does not match is discarded.</param>
+public sealed record Corpus(string FileName, Uri Url, string Sha1)
+{
+    /// <summary>H. G. Wells, The Time Machine: the exact file d2l downloads (DATA_HUB['time_machine']).</summary>
+    public static Corpus TimeMachine { get; } = new(
+        "timemachine.txt",
+        new Uri("http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt"),
+        "090b5e7e70c295757f55df93cb0a180b9691891a");
+
+    /// <summary>Tiny Shakespeare from karpathy/char-rnn (about 1.1 MB, 65 distinct characters).</summary>
+    public static Corpus TinyShakespeare { get; } = new(
+        "tinyshakespeare.txt",
+        new Uri("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"),
+        "04486597058d11dcc2c556b1d0433891eb639d2e");
+}

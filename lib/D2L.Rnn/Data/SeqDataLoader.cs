@@ -1,0 +1,118 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Data;
+
+/// <summary>
+/// Minibatches of (X, Y) token sequences, as d2l's <c>SeqDataLoader</c>: each enumeration is one epoch and
+/// draws a fresh random offset. X and Y are int64 tensors shaped (batch, steps), Y is X shifted by one token.
+/// The caller owns (disposes) the tensors it receives.
+/// </summary>
+public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
+{
+    private readonly Random _random;
+
+    /// <summary>Creates a loader over <paramref name="corpus"/>.</summary>
+    /// <param name="corpus">Token indices.</param>
+    /// <param name="batchSize">Sequences per minibatch.</param>
+    /// <param name="numSteps">Time steps per sequence.</param>
+    /// <param name="useRandomIter">Random sampling (<c>seq_data_iter_random</c>) instead of sequential
+    /// partitioning (<c>seq_data_iter_sequential</c>).</param>
+    /// <param name="seed">Seed of the offsets and shuffles; null draws one.</param>
+    public SeqDataLoader(IReadOnlyList<int> corpus, int batchSize, int numSteps, bool useRandomIter = false, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        if (numSteps <= 0) throw new ArgumentOutOfRangeException(nameof(numSteps), numSteps, "numSteps must be positive.");
+        var needed = MinimumTokens(batchSize, numSteps, useRandomIter);
+        if (corpus.Count < needed)
+            throw new ArgumentException(
+                $"The corpus has {corpus.Count} tokens; batchSize {batchSize} with numSteps {numSteps} needs at least " +
+                $"{needed} for one minibatch at every offset. Use fewer steps, a smaller batch or more text.", nameof(numSteps));
+        Corpus = corpus;
+        BatchSize = batchSize;
+        NumSteps = numSteps;
+        UseRandomIter = useRandomIter;
+        _random = seed is { } s ? new Random(s) : new Random();
+    }
+
+    /// <summary>The token indices.</summary>
+    public IReadOnlyList<int> Corpus { get; }
+    /// <summary>Sequences per minibatch.</summary>
+    public int BatchSize { get; }
+    /// <summary>Time steps per sequence.</summary>
+    public int NumSteps { get; }
+    /// <summary>Whether sampling is random (else sequential).</summary>
+    public bool UseRandomIter { get; }
+
+    /// <summary>Tokens needed so that every random offset still gives one minibatch.</summary>
+    public static int MinimumTokens(int batchSize, int numSteps, bool useRandomIter) =>
+        useRandomIter ? batchSize * numSteps + numSteps : batchSize * numSteps + numSteps + 1;
+
+    /// <summary>One epoch: draws the offset (and shuffle), then yields the minibatches.</summary>
+    public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
+    {
+        var batches = UseRandomIter
+            ? RandomBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps), _random)
+            : SequentialBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps + 1));
+        foreach (var (x, y) in batches)
+            yield return (tensor(x, [BatchSize, NumSteps]), tensor(y, [BatchSize, NumSteps]));
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// d2l's <c>seq_data_iter_sequential</c> at a given offset (0..numSteps): the corpus from the offset is cut
+    /// into <paramref name="batchSize"/> rows and read left to right, so row i of consecutive minibatches
+    /// continues the same text. Each array is (batch × steps) in row-major order.
+    /// </summary>
+    public static IEnumerable<(long[] X, long[] Y)> SequentialBatches(IReadOnlyList<int> corpus, int batchSize, int numSteps, int offset)
+    {
+        var numTokens = (corpus.Count - offset - 1) / batchSize * batchSize;
+        var rowLength = numTokens / batchSize;
+        var numBatches = rowLength / numSteps;
+        for (var b = 0; b < numBatches; b++)
+        {
+            var x = new long[batchSize * numSteps];
+            var y = new long[batchSize * numSteps];
+            for (var row = 0; row < batchSize; row++)
+            for (var t = 0; t < numSteps; t++)
+            {
+                var at = offset + row * rowLength + b * numSteps + t;
+                x[row * numSteps + t] = corpus[at];
+                y[row * numSteps + t] = corpus[at + 1];
+            }
+            yield return (x, y);
+        }
+    }
+
+    /// <summary>Minibatches per epoch of sequential sampling at <paramref name="offset"/>.</summary>
+    public static int SequentialBatchCount(int corpusLength, int batchSize, int numSteps, int offset) =>
+        (corpusLength - offset - 1) / batchSize * batchSize / batchSize / numSteps;
+
+    /// <summary>
+    /// d2l's <c>seq_data_iter_random</c> at a given offset (0..numSteps-1): the corpus from the offset is cut
+    /// into subsequences of <paramref name="numSteps"/> tokens whose start positions are shuffled, so adjacent
+    /// minibatches are not adjacent in the text.
+    /// </summary>
+    public static IEnumerable<(long[] X, long[] Y)> RandomBatches(IReadOnlyList<int> corpus, int batchSize, int numSteps, int offset, Random random)
+    {
+        var numSubseqs = (corpus.Count - offset - 1) / numSteps;
+        var starts = Enumerable.Range(0, numSubseqs).Select(i => offset + i * numSteps).ToArray();
+        random.Shuffle(starts);
+        var numBatches = numSubseqs / batchSize;
+        for (var b = 0; b < numBatches; b++)
+        {
+            var x = new long[batchSize * numSteps];
+            var y = new long[batchSize * numSteps];
+            for (var row = 0; row < batchSize; row++)
+            for (var t = 0; t < numSteps; t++)
+            {
+                var at = starts[b * batchSize + row] + t;
+                x[row * numSteps + t] = corpus[at];
+                y[row * numSteps + t] = corpus[at + 1];
+            }
+            yield return (x, y);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using D2L.Rnn.Model;
+using D2L.Rnn.Training;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Evaluation;
+
+/// <summary>Perplexity of held-out text, with no parameter update.</summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Reads <paramref name="indices"/> as one sequence from a zero state and scores every next token:
+    /// exp(mean cross-entropy of the predictions of tokens 1..n-1). The text is fed in chunks of
+    /// <paramref name="chunkSteps"/> with the state carried over, so the result does not depend on the chunk.
+    /// </summary>
+    public static double Perplexity(RNNModel model, IReadOnlyList<int> indices, int chunkSteps = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.Count < 2) throw new ArgumentException("Perplexity needs at least two tokens.", nameof(indices));
+        if (chunkSteps <= 0) throw new ArgumentOutOfRangeException(nameof(chunkSteps), chunkSteps, "chunkSteps must be positive.");
+        var bad = indices.FirstOrDefault(i => i < 0 || i >= model.Config.VocabSize, -1);
+        if (bad != -1)
+            throw new ArgumentException($"Token index {bad} is outside the model's vocabulary of {model.Config.VocabSize}.", nameof(indices));
+
+        var wasTraining = model.training;
+        model.eval();
+        using var noGrad = no_grad();
+        var state = model.BeginState(1);
+        double lossSum = 0;
+        long tokens = 0;
+        try
+        {
+            for (var start = 0; start < indices.Count - 1; start += chunkSteps)
+            {
+                using var scope = NewDisposeScope();
+                var n = Math.Min(chunkSteps, indices.Count - 1 - start);
+                var x = tensor(Enumerable.Range(start, n).Select(i => (long)indices[i]).ToArray(), [1, n], device: model.Device);
+                var y = tensor(Enumerable.Range(start + 1, n).Select(i => (long)indices[i]).ToArray(), [n], device: model.Device);
+                var (yHat, next) = model.call(x, state);
+                state.Dispose();
+                state = next.MoveToOuterDisposeScope();
+                lossSum += nn.functional.cross_entropy(yHat, y, reduction: nn.Reduction.Sum).to(float64).item<double>();
+                tokens += n;
+            }
+        }
+        finally
+        {
+            state.Dispose();
+            model.train(wasTraining);
+        }
+        return Training.Perplexity.FromLossSum(lossSum, tokens);
+    }
+}

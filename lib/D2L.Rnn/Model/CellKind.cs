@@ -1,0 +1,12 @@
+namespace D2L.Rnn.Model;
+
+/// <summary>The recurrent layer inside an <see cref="RNNModel"/>.</summary>
+public enum CellKind
+{
+    /// <summary>Elman RNN with tanh (d2l's <c>nn.RNN</c>).</summary>
+    Rnn,
+    /// <summary>Gated recurrent unit.</summary>
+    Gru,
+    /// <summary>Long short-term memory; its state is a pair (hidden, cell).</summary>
+    Lstm,
+}

@@ -1,0 +1,74 @@
+using D2L.Rnn.Checkpoints;
+using D2L.Rnn.Data;
+using D2L.Rnn.Model;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests;
+
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("d2l-ckpt-").FullName;
+    private static readonly Vocab Vocab = new("to be or not to be".Select(c => c.ToString()));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(CellKind.Rnn, 1)]
+    [InlineData(CellKind.Gru, 1)]
+    [InlineData(CellKind.Lstm, 2)]
+    public void SaveThenLoadGivesIdenticalOutputs(CellKind kind, int layers)
+    {
+        manual_seed(12);
+        using var model = new RNNModel(new ModelConfig(kind, Vocab.Count, 10, layers));
+        var path = Path.Combine(_dir, "m.ckpt");
+        Checkpoint.Save(path, model, Vocab, new Dictionary<string, string> { ["epochs"] = "7" });
+
+        var (loaded, vocab, notes) = Checkpoint.Load(path);
+        using (loaded)
+        {
+            Assert.Equal(model.Config, loaded.Config);
+            Assert.Equal(Vocab.IdxToToken, vocab.IdxToToken);
+            Assert.Equal("7", notes["epochs"]);
+            using var x = randint(0, Vocab.Count, [2, 9], dtype: int64);
+            using var s1 = model.BeginState(2);
+            using var s2 = loaded.BeginState(2);
+            var (a, sa) = model.call(x, s1);
+            var (b, sb) = loaded.call(x, s2);
+            Assert.True(a.equal(b).all().item<bool>());
+            Assert.True(sa.Hidden.equal(sb.Hidden).all().item<bool>());
+        }
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void ACorruptOrForeignFileIsAClearError()
+    {
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab.Count, 10));
+        var path = Path.Combine(_dir, "m.ckpt");
+        Checkpoint.Save(path, model, Vocab);
+        var bytes = File.ReadAllBytes(path);
+
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains("damaged", Assert.Throws<CheckpointException>(() => Checkpoint.Load(path)).Message);
+
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 3)]);
+        Assert.Contains("damaged", Assert.Throws<CheckpointException>(() => Checkpoint.Load(path)).Message);
+
+        File.WriteAllText(path, "hello");
+        Assert.Contains("not a D2L.Rnn checkpoint", Assert.Throws<CheckpointException>(() => Checkpoint.Load(path)).Message);
+
+        Assert.Throws<FileNotFoundException>(() => Checkpoint.Load(Path.Combine(_dir, "missing.ckpt")));
+    }
+
+    [Fact]
+    public void LoadingIntoAModelOfAnotherShapeIsAClearError()
+    {
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab.Count, 10));
+        var path = Path.Combine(_dir, "m.ckpt");
+        Checkpoint.Save(path, model, Vocab);
+        using var other = new RNNModel(new ModelConfig(CellKind.Gru, Vocab.Count, 10));
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.LoadInto(other, path));
+        Assert.Contains("does not fit", e.Message);
+    }
+}

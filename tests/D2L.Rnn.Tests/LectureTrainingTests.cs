@@ -1,0 +1,36 @@
+using D2L.Rnn.Data;
+using D2L.Rnn.Model;
+using D2L.Rnn.Prediction;
+using D2L.Rnn.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests;
+
+/// <summary>The lecture's full configuration on the real Time Machine text.</summary>
+public class LectureTrainingTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void LectureConfigurationLearnsTheTimeMachine()
+    {
+        manual_seed(0);
+        var corpus = TimeMachine.LoadLecture(dataDirectory: TestData.Directory);
+        var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, 256), WeightInit.Normal001);
+        var data = new SeqDataLoader(corpus.Indices, batchSize: 32, numSteps: 35, seed: 0);
+
+        var result = Trainer.Train(model, data, corpus.Vocab, TrainOptions.Lecture2019, report =>
+        {
+            if (report.Predictions.Count == 0) return;
+            output.WriteLine(report.ToString());
+            foreach (var (prefix, text) in report.Predictions) output.WriteLine($" - {text}");
+        });
+
+        output.WriteLine($"{result}; {result.SecondsPerEpoch:F3} s/epoch");
+        Assert.Equal(200, result.Epochs.Count);
+        Assert.All(result.Epochs, e => Assert.Equal(8 * 32 * 35, e.Tokens));
+        // Perplexity starts near the vocabulary size (43) and must fall far below it.
+        Assert.InRange(result.Epochs[0].Perplexity, 10, 45);
+        Assert.True(result.FinalPerplexity < 2.0, $"final perplexity {result.FinalPerplexity}");
+        Assert.StartsWith("time traveller", Predictor.Predict("time traveller", 10, model, corpus.Vocab));
+    }
+}

@@ -1,0 +1,105 @@
+using D2L.Rnn.Data;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests;
+
+public class SeqDataLoaderTests
+{
+    private static readonly int[] Ramp = Enumerable.Range(0, 10_000).ToArray();
+
+    [Fact]
+    public void SequentialGivesEightMinibatchesAt10000TokensForEveryOffset()
+    {
+        for (var offset = 0; offset <= 35; offset++)
+        {
+            var batches = SeqDataLoader.SequentialBatches(Ramp, 32, 35, offset).ToList();
+            // d2l: num_tokens = ((len - offset - 1) // B) * B; batches = (num_tokens / B) // T
+            var expected = (10_000 - offset - 1) / 32 * 32 / 32 / 35;
+            Assert.Equal(8, expected);
+            Assert.Equal(expected, batches.Count);
+            Assert.Equal(expected, SeqDataLoader.SequentialBatchCount(10_000, 32, 35, offset));
+        }
+    }
+
+    [Fact]
+    public void SequentialRowsContinueAcrossMinibatchesAndYIsXShiftedByOne()
+    {
+        // d2l's own example: corpus 0..34, batch 2, steps 5, offset o -> rows start at o and o + 17 (num_tokens 34-o...).
+        var corpus = Enumerable.Range(0, 35).ToArray();
+        var batches = SeqDataLoader.SequentialBatches(corpus, 2, 5, 0).ToList();
+        Assert.Equal(3, batches.Count); // num_tokens = 34, row length 17, 17 // 5 = 3
+        Assert.Equal([0, 1, 2, 3, 4, 17, 18, 19, 20, 21], batches[0].X);
+        Assert.Equal([5, 6, 7, 8, 9, 22, 23, 24, 25, 26], batches[1].X);
+        Assert.Equal(batches[0].X.Select(v => v + 1), batches[0].Y);
+        var shifted = SeqDataLoader.SequentialBatches(corpus, 2, 5, 3).ToList();
+        Assert.Equal(3, shifted[0].X[0]);
+        Assert.Equal(3 + 15, shifted[0].X[5]); // num_tokens = (35-3-1)//2*2 = 30, rows of 15
+    }
+
+    [Fact]
+    public void RandomCoversDisjointSubsequencesOnce()
+    {
+        var corpus = Enumerable.Range(0, 35).ToArray();
+        var batches = SeqDataLoader.RandomBatches(corpus, 2, 5, 2, new Random(1)).ToList();
+        // d2l: num_subseqs = (35 - 2 - 1) // 5 = 6, batches = 6 // 2 = 3
+        Assert.Equal(3, batches.Count);
+        var starts = batches.SelectMany(b => new[] { b.X[0], b.X[5] }).Order().ToArray();
+        Assert.Equal([2, 7, 12, 17, 22, 27], starts);
+        foreach (var (x, y) in batches)
+        {
+            Assert.Equal(x.Select(v => v + 1), y);
+            Assert.Equal(x[0] + 4, x[4]);
+        }
+    }
+
+    [Fact]
+    public void EnumeratingYieldsInt64TensorsShapedBatchBySteps_WithAFreshOffsetEachEpoch()
+    {
+        var loader = new SeqDataLoader(Ramp, 32, 35, seed: 7);
+        var firsts = new HashSet<long>();
+        for (var epoch = 0; epoch < 20; epoch++)
+        {
+            var count = 0;
+            foreach (var (x, y) in loader)
+            {
+                using (x)
+                using (y)
+                {
+                    Assert.Equal(ScalarType.Int64, x.dtype);
+                    Assert.Equal([32L, 35L], x.shape);
+                    Assert.Equal([32L, 35L], y.shape);
+                    Assert.True((y - x).eq(1).all().item<bool>());
+                    if (count == 0) firsts.Add(x[0, 0].item<long>());
+                    count++;
+                }
+            }
+            Assert.Equal(8, count);
+        }
+        Assert.True(firsts.Count > 3, "the offset should change between epochs");
+        Assert.All(firsts, f => Assert.InRange(f, 0, 35));
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameMinibatches()
+    {
+        static long[] FirstEpoch(int seed, bool random) =>
+            new SeqDataLoader(Ramp, 4, 10, random, seed).SelectMany(b =>
+            {
+                using var x = b.X; using var y = b.Y;
+                return x.data<long>().ToArray();
+            }).ToArray();
+        Assert.Equal(FirstEpoch(3, true), FirstEpoch(3, true));
+        Assert.Equal(FirstEpoch(3, false), FirstEpoch(3, false));
+        Assert.NotEqual(FirstEpoch(3, true), FirstEpoch(4, true));
+    }
+
+    [Theory]
+    [InlineData(0, 35, "batchSize")]
+    [InlineData(32, 0, "numSteps")]
+    [InlineData(32, 400, "numSteps")]
+    public void BadArgumentsAreNamed(int batchSize, int numSteps, string name)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, batchSize, numSteps));
+        Assert.Equal(name, e.ParamName);
+    }
+}
