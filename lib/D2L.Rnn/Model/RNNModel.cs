@@ -43,11 +43,26 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     public Linear Dense => _dense;
 
     /// <summary>
+    /// How token indices enter the recurrent layer: <see cref="Model.InputEncoding.OneHot"/> (the default, the
+    /// reference) or the faster <see cref="Model.InputEncoding.Gather"/>, which uses the same parameters and gives
+    /// the same results to float32 rounding. Not saved in checkpoints: it is a way of computing, not a weight.
+    /// </summary>
+    public InputEncoding InputEncoding { get; set; } = InputEncoding.OneHot;
+
+    /// <summary>
     /// One forward pass. <paramref name="inputs"/> holds token indices shaped (batch, steps); the output holds
     /// scores shaped (steps × batch, vocab), time-major as d2l, so that row t·batch + b scores step t of
     /// sequence b.
     /// </summary>
     public override (Tensor Output, RnnState State) forward(Tensor inputs, RnnState state)
+    {
+        // The fast path (see GatherInput.cs); the one-hot code below stays the reference.
+        if (InputEncoding == InputEncoding.Gather) return GatherInput.Forward(this, inputs, state);
+        return ForwardOneHot(inputs, state);
+    }
+
+    /// <summary>The reference forward pass (one-hot input), whatever <see cref="InputEncoding"/> says.</summary>
+    internal (Tensor Output, RnnState State) ForwardOneHot(Tensor inputs, RnnState state)
     {
         using var scope = NewDisposeScope();
         var x = nn.functional.one_hot(inputs.T.to(int64), Config.VocabSize).to(float32);

@@ -1,0 +1,94 @@
+// Benchmark of D2L.Rnn: training throughput (tokens/sec), generation speed (chars/sec) and memory (RSS) for the
+// straightforward (one-hot) path and the fast (gather) path. Prints one JSON line per measurement.
+//
+//   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
+//                                                        [--cells rnn,gru,lstm] [--no-memory]
+//
+// Data: $D2L_DATA_DIR (or the repo's usual data directory) must hold timemachine.txt.
+using System.Diagnostics;
+using D2L.Rnn.Bench;
+using D2L.Rnn.Data;
+using D2L.Rnn.Model;
+using D2L.Rnn.Prediction;
+using D2L.Rnn.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var options = BenchOptions.Parse(args);
+if (options is null) return 2;
+
+InitializeDeviceType(DeviceType.CPU);
+set_num_threads(options.Threads);
+var report = new Reporter(options.Threads);
+
+var full = TimeMachine.LoadD2l();
+var vocab = full.Vocab;
+report.Emit("corpus.tokens", full.Indices.Length, "tokens");
+
+const double PyTorchReference = 130_000; // tokens/sec, d2l 0.17 RNN on this machine type (given, not measured here)
+var paths = new[] { ("straightforward", InputEncoding.OneHot), ("fast", InputEncoding.Gather) };
+
+// 1. Memory over a longer run (first, so that VmHWM is not the peak of the larger runs below) on the ch8 corpus (10,000 tokens): RSS after epoch 5 and after the last epoch.
+var small = TimeMachine.LoadD2l(maxTokens: 10_000);
+foreach (var (pathName, encoding) in options.Memory ? paths : [])
+{
+    manual_seed(7);
+    using var model = new RNNModel(new ModelConfig(CellKind.Rnn, small.Vocab.Count, 256)) { InputEncoding = encoding };
+    var data = new SeqDataLoader(small.Indices, 32, 35, useRandomIter: false, seed: 7);
+    var last = options.MemEpochs;
+    (long Rss, long Hwm) at5 = default, atLast = default;
+    Trainer.Train(model, data, small.Vocab,
+        new TrainOptions { NumEpochs = last, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 },
+        e =>
+        {
+            if (e.Epoch == 5) at5 = ProcStatus.Read();
+            if (e.Epoch == last) atLast = ProcStatus.Read();
+        });
+    report.Emit($"memory.rnn.{pathName}.rss_after_epoch_5", at5.Rss / 1024.0, "MiB", "VmRSS, ch8 corpus 10,000 tokens");
+    report.Emit($"memory.rnn.{pathName}.rss_after_epoch_{last}", atLast.Rss / 1024.0, "MiB", "VmRSS, ch8 corpus 10,000 tokens");
+    report.Emit($"memory.rnn.{pathName}.peak_after_epoch_5", at5.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
+    report.Emit($"memory.rnn.{pathName}.peak_after_epoch_{last}", atLast.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
+    report.Emit($"memory.rnn.{pathName}.rss_growth_5_to_{last}", 100.0 * (atLast.Rss - at5.Rss) / at5.Rss, "%",
+        "aim: within ±5%");
+}
+// 2. Training throughput on the full Time Machine, d2l 0.17 preset, first epoch excluded.
+foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCase: true)))
+{
+    var name = kind.ToString().ToLowerInvariant();
+    var rates = new Dictionary<string, double>();
+    foreach (var (pathName, encoding) in paths)
+    {
+        manual_seed(42);
+        using var model = new RNNModel(new ModelConfig(kind, vocab.Count, 256)) { InputEncoding = encoding };
+        var data = new SeqDataLoader(full.Indices, 32, 35, useRandomIter: false, seed: 42);
+        var epochs = new List<EpochReport>();
+        Trainer.Train(model, data, vocab,
+            new TrainOptions { NumEpochs = 1 + options.Epochs, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 },
+            epochs.Add);
+        var measured = epochs.Skip(1).ToList();
+        var rate = measured.Sum(e => (double)e.Tokens) / measured.Sum(e => e.Seconds);
+        rates[pathName] = rate;
+        report.Emit($"train.{name}.{pathName}.tokens_per_sec", rate, "tokens/sec",
+            $"{measured.Count} epochs after 1 warm-up epoch; final perplexity {epochs[^1].Perplexity:F3}");
+
+        // Generation speed with the trained model (Predictor.Predict, argmax, batch 1).
+        if (kind == CellKind.Rnn || !options.Quick)
+        {
+            Predictor.Predict("time traveller", 50, model, vocab); // warm-up
+            var numPreds = options.Quick ? 200 : 1000;
+            var sw = Stopwatch.StartNew();
+            Predictor.Predict("time traveller", numPreds, model, vocab);
+            sw.Stop();
+            report.Emit($"generate.{name}.{pathName}.chars_per_sec", numPreds / sw.Elapsed.TotalSeconds, "chars/sec",
+                $"Predictor.Predict, prefix 'time traveller', {numPreds} predicted chars");
+        }
+    }
+    var ratio = rates["fast"] / rates["straightforward"];
+    report.Emit($"train.{name}.ratio_fast_over_straightforward", ratio, "x");
+    report.Emit($"train.{name}.fast_over_pytorch_130k", rates["fast"] / PyTorchReference, "x",
+        "PyTorch reference 130,000 tokens/sec for the RNN (given, not measured by this harness)");
+    report.Emit($"train.{name}.straightforward_over_pytorch_130k", rates["straightforward"] / PyTorchReference, "x",
+        "PyTorch reference 130,000 tokens/sec for the RNN (given, not measured by this harness)");
+}
+
+return 0;

@@ -1,0 +1,57 @@
+using D2L.Rnn.Training;
+using Microsoft.FSharp.Core;
+using Plotly.NET;
+using Chart = Plotly.NET.CSharp.Chart;
+using GenericChartExtensions = Plotly.NET.CSharp.GenericChartExtensions;
+
+namespace D2L.Rnn.Notebooks;
+
+/// <summary>Perplexity against epoch as a Plotly.NET line chart: one line per model.</summary>
+public static class PerplexityChart
+{
+    /// <summary>A chart of one training curve.</summary>
+    public static GenericChart Create(IEnumerable<EpochReport> epochs, string name = "train") =>
+        Create(new Dictionary<string, IEnumerable<EpochReport>> { [name] = epochs });
+
+    /// <summary>A chart with one line per named training curve (to compare models).</summary>
+    public static GenericChart Create(IReadOnlyDictionary<string, IEnumerable<EpochReport>> curves)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        var lines = curves.Select(c =>
+        {
+            var points = c.Value.ToList();
+            return Chart.Line<int, double, string>(
+                x: points.Select(e => e.Epoch), y: points.Select(e => e.Perplexity), Name: c.Key, ShowLegend: curves.Count > 1);
+        }).ToList();
+        var chart = lines.Count == 1 ? lines[0] : Chart.Combine(lines);
+        chart = GenericChartExtensions.WithXAxisStyle<int, int, string>(chart, TitleText: "epoch");
+        chart = GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "perplexity");
+        return GenericChartExtensions.WithSize(chart, Width: 720, Height: 400);
+    }
+
+    /// <summary>
+    /// The chart as an HTML fragment for a notebook output (a div and the script that draws it; plotly.js comes
+    /// from its CDN, as Plotly.NET.Interactive does).
+    /// </summary>
+    public static string ToNotebookHtml(GenericChart chart) => GenericChart.toChartHTML(chart);
+
+    /// <summary>
+    /// A complete HTML page with plotly.js embedded, viewable offline (no network, no notebook).
+    /// </summary>
+    public static string ToStandaloneHtml(GenericChart chart)
+    {
+        var options = DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
+        return GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, chart));
+    }
+
+    /// <summary>Writes <see cref="ToStandaloneHtml"/> to <paramref name="path"/> (atomically), creating its folder.</summary>
+    public static string SaveStandaloneHtml(GenericChart chart, string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = full + ".tmp";
+        File.WriteAllText(tmp, ToStandaloneHtml(chart));
+        File.Move(tmp, full, overwrite: true);
+        return full;
+    }
+}
