@@ -3,7 +3,7 @@ using D2L.Rnn.Training;
 namespace D2L.Rnn.Notebooks;
 
 /// <summary>
-/// A perplexity chart that redraws in place while training runs: pass <see cref="Add"/> (or
+/// A perplexity chart that redraws in place while training runs: pass <see cref="Add(EpochReport)"/> (or
 /// <see cref="Add(string, EpochReport)"/> for several models) as the training progress callback.
 /// </summary>
 public sealed class LivePerplexityPlot

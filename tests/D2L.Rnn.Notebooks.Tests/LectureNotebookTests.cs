@@ -96,7 +96,8 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     public void WritesAStandaloneChartWithPlotlyEmbedded()
     {
         var html = File.ReadAllText(LectureNotebookRun.ChartFile);
-        Assert.DoesNotContain("cdn.plot.ly", html);
+        Assert.DoesNotMatch("<script[^>]*src=", html); // nothing loaded from outside
+        Assert.Contains("plotly.js v", html);
         Assert.Contains("Plotly.newPlot", html);
         Assert.True(html.Length > 1_000_000, "plotly.js should be inlined");
     }

@@ -24,6 +24,9 @@ public static class Checkpoint
     /// Writes <paramref name="model"/> and <paramref name="vocab"/> to <paramref name="path"/> atomically
     /// (a temporary file renamed into place, so an interrupted save leaves the old file intact).
     /// </summary>
+    /// <param name="path">The checkpoint file; its folder is created.</param>
+    /// <param name="model">The model to save.</param>
+    /// <param name="vocab">Its vocabulary (the same size as the model's).</param>
     /// <param name="notes">Free-form facts to keep with the model (epochs, perplexity, corpus).</param>
     public static void Save(string path, RNNModel model, Vocab vocab, IReadOnlyDictionary<string, string>? notes = null)
     {
