@@ -67,6 +67,19 @@ public class TrainerTests
         Assert.Equal(20, Prediction.Predictor.Predict("time", 16, model, Corpus.Vocab).Length);
     }
 
+    [Theory]
+    [InlineData(false, CellKind.Rnn)]
+    [InlineData(true, CellKind.Lstm)]
+    public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind)
+    {
+        var (model, data) = Setup(7, random, kind);
+        Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 1 }); // gradients now exist
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 4, PredictEvery = 2, PredictLength = 20 });
+        Evaluation.Evaluator.Perplexity(model, Corpus.Indices[..500]);
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     [Fact]
     public void ADivergingLossStopsWithAnErrorThatSaysWhatToChange()
     {

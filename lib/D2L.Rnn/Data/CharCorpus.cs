@@ -41,4 +41,16 @@ public sealed record CharCorpus(string Text, Vocab Vocab, int[] Indices)
         var file = CorpusFiles.Locate(corpus, path, dataDirectory, log: log);
         return FromText(File.ReadAllText(file), preset, maxTokens);
     }
+
+    /// <summary>
+    /// Splits the token indices into a training part and the last <paramref name="testTokens"/> tokens, which are
+    /// held out for evaluation and never trained on (the homework's test set).
+    /// </summary>
+    public (int[] Train, int[] Test) HoldOutTail(int testTokens)
+    {
+        if (testTokens <= 0 || testTokens >= Indices.Length)
+            throw new ArgumentOutOfRangeException(nameof(testTokens), testTokens,
+                $"testTokens must be between 1 and {Indices.Length - 1} (the corpus has {Indices.Length} tokens).");
+        return (Indices[..^testTokens], Indices[^testTokens..]);
+    }
 }

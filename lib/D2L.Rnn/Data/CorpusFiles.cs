@@ -52,15 +52,15 @@ public static class CorpusFiles
                 $"{source} ({e.Message}). Download it by hand and put it at '{path}', or set " +
                 $"{DataDirectory.EnvironmentVariable} to a folder that has it.", e);
         }
-        log?.Invoke($"Verified SHA-1 {corpus.Sha1}");
+        log?.Invoke(corpus.Sha1 is null ? $"Downloaded (no pinned checksum; SHA-1 {Sha1Of(path)})" : $"Verified SHA-1 {corpus.Sha1}");
         return path;
     }
 
     /// <summary>
     /// Downloads <paramref name="url"/> to <paramref name="path"/> atomically: the bytes go to a temporary
-    /// file beside it, are checked against <paramref name="sha1"/>, and only then renamed into place.
+    /// file beside it, are checked against <paramref name="sha1"/> (when given), and only then renamed into place.
     /// </summary>
-    public static void Download(Uri url, string path, string sha1)
+    public static void Download(Uri url, string path, string? sha1)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var tmp = path + $".{Environment.ProcessId}.{Guid.NewGuid():N}.part";
@@ -82,7 +82,7 @@ public static class CorpusFiles
                 }
                 actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
-            if (!string.Equals(actual, sha1, StringComparison.OrdinalIgnoreCase))
+            if (sha1 is not null && !string.Equals(actual, sha1, StringComparison.OrdinalIgnoreCase))
                 throw new ChecksumMismatchException(
                     $"The file downloaded from {url} has SHA-1 {actual}, expected {sha1}; it was discarded.");
             File.Move(tmp, path, overwrite: true);
