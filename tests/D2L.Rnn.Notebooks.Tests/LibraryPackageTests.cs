@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using NotebookRunner;
+
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// The library as a NuGet package (dotnet pack lib/D2L.Rnn), and the homework samples in samples/ that use it,
+/// each copied to a folder outside the repository (so no Directory.*.props/targets of this repository applies)
+/// with /path/to/repo replaced by the real path, then built and run as a student would.
+/// </summary>
+public class LibraryPackageTests
+{
+    private const string Placeholder = "/path/to/repo";
+    private const string Version = "0.1.0";
+    private static readonly object PackLock = new();
+    private static bool _packed;
+
+    private static string Samples => Path.Combine(Repo.Root, "samples");
+    private static string Packages => Path.Combine(Repo.Artifacts, "packages");
+    private static string Nupkg => Path.Combine(Packages, $"D2L.Rnn.{Version}.nupkg");
+
+    [Fact]
+    public void ThePackageHoldsTheLibraryItsDocumentationAndTheLibstdcxxFix()
+    {
+        EnsurePacked();
+        using var zip = ZipFile.OpenRead(Nupkg);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        foreach (var name in new[] { "lib/net10.0/D2L.Rnn.dll", "lib/net10.0/D2L.Rnn.xml", "build/D2L.Rnn.targets", "build/LibTorchSharpGlibcxxFix.targets" })
+            Assert.Contains(name, entries);
+
+        var nuspec = XDocument.Parse(Read(zip, "D2L.Rnn.nuspec"));
+        string Meta(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+        Assert.Equal("D2L.Rnn", Meta("id"));
+        Assert.Equal(Version, Meta("version"));
+        Assert.Equal("D2L.Rnn contributors", Meta("authors"));
+        Assert.False(string.IsNullOrWhiteSpace(Meta("description")));
+        var torch = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "TorchSharp-cpu");
+        Assert.Equal("0.107.0", (string?)torch.Attribute("version"));
+
+        // The fix is the repository's file, packed unchanged, and the package's own targets import it.
+        Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "build", "LibTorchSharpGlibcxxFix.targets")), Read(zip, "build/LibTorchSharpGlibcxxFix.targets"));
+        Assert.Contains("$(MSBuildThisFileDirectory)LibTorchSharpGlibcxxFix.targets", Read(zip, "build/D2L.Rnn.targets"));
+
+        // Every public type has documentation (the build makes a missing comment on any public member an error).
+        var documented = XDocument.Parse(Read(zip, "lib/net10.0/D2L.Rnn.xml")).Descendants("member")
+            .Select(m => (string?)m.Attribute("name")).ToHashSet();
+        var dll = new MemoryStream();
+        using (var s = zip.GetEntry("lib/net10.0/D2L.Rnn.dll")!.Open()) s.CopyTo(dll);
+        dll.Position = 0;
+        using var pe = new PEReader(dll);
+        var md = pe.GetMetadataReader();
+        var publicTypes = PublicTypeNames(md).ToList();
+        Assert.NotEmpty(publicTypes);
+        Assert.All(publicTypes, t => Assert.Contains("T:" + t, documented));
+    }
+
+    [Fact]
+    public void TheProjectReferenceSampleTrainsAndPredicts()
+    {
+        Repo.UseSharedDataWhenPresent();
+        var dir = NewConsoleProject("HomeworkConsole.ProjectReference.csproj");
+        try
+        {
+            var (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
+            AssertTrainedAndPredicted(exit, output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ThePackageReferenceSampleTrainsPredictsAndThePackagePatchesLibTorchSharp()
+    {
+        Repo.UseSharedDataWhenPresent();
+        EnsurePacked();
+        var dir = NewConsoleProject("HomeworkConsole.Package.csproj");
+        try
+        {
+            var (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release"]);
+            Assert.True(exit == 0, output);
+            Assert.True(File.Exists(Path.Combine(GlobalPackagesFolder(), "d2l.rnn", Version, "build", "D2L.Rnn.targets")), output);
+
+            // Put TorchSharp's unpatched library into the output with the package copy's size and time stamp, so the
+            // copy step leaves it alone: only the package's build/D2L.Rnn.targets can make it loadable again.
+            var native = Path.Combine(dir, "bin", "Release", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            var original = OriginalLibTorchSharp();
+            if (original is not null && File.Exists(native))
+            {
+                File.WriteAllBytes(native, original);
+                var packageCopy = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+                File.SetLastWriteTimeUtc(native, File.GetLastWriteTimeUtc(packageCopy));
+            }
+
+            (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
+            AssertTrainedAndPredicted(exit, output);
+            if (original is not null && File.Exists(native) && !SystemLibstdcxxHas("GLIBCXX_3.4.32"))
+                Assert.False(File.ReadAllBytes(native).AsSpan().SequenceEqual(original), "the package's targets did not patch " + native);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task TheNotebookSampleLoadsThePackageTrainsAndPredicts()
+    {
+        Repo.UseSharedDataWhenPresent();
+        EnsurePacked();
+        var dir = Directory.CreateTempSubdirectory("homework-notebook-").FullName;
+        try
+        {
+            // The engine is the repository's local dotnet tool: give the copy the same tool manifest.
+            Directory.CreateDirectory(Path.Combine(dir, ".config"));
+            File.Copy(Path.Combine(Repo.Root, ".config", "dotnet-tools.json"), Path.Combine(dir, ".config", "dotnet-tools.json"));
+            var dib = Path.Combine(dir, "homework-starter.dib");
+            File.WriteAllText(dib, WithRepoPath(File.ReadAllText(Path.Combine(Samples, "HomeworkNotebook", "homework-starter.dib"))));
+
+            var results = await NotebookRun.RunAsync(dib, TimeSpan.FromMinutes(10));
+            var failed = results.Where(r => !r.Succeeded).Select(r => $"{r.Cell.Source}: {r.Error}");
+            Assert.Empty(failed);
+            Assert.Equal(NotebookFile.Read(dib).Count(c => c.IsCode), results.Count);
+            Assert.Contains($"#r \"nuget: D2L.Rnn, {Version}\"", results[0].Cell.Source);
+            var training = results.Single(r => r.Cell.Source.Contains("Trainer.Train"));
+            AssertTrainedAndPredicted(0, training.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void TheReadmeShowsTheSamplesExactlyAsTheTestsRunThem()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md")).ReplaceLineEndings("\n");
+        Assert.Contains("## Use the library in your homework", readme);
+        var console = Path.Combine(Samples, "HomeworkConsole");
+        foreach (var file in new[] { "Program.cs", "HomeworkConsole.ProjectReference.csproj", "HomeworkConsole.Package.csproj" })
+            Assert.Contains(File.ReadAllText(Path.Combine(console, file)).ReplaceLineEndings("\n").Trim(), readme);
+        var cells = NotebookFile.Read(Path.Combine(Samples, "HomeworkNotebook", "homework-starter.dib")).Where(c => c.IsCode).ToList();
+        Assert.Equal(2, cells.Count);
+        Assert.All(cells, c => Assert.Contains(c.Source.ReplaceLineEndings("\n").Trim(), readme));
+        Assert.Contains("dotnet pack lib/D2L.Rnn -c Release -o artifacts/packages", readme);
+    }
+
+    /// <summary>Packs the library once per test run into artifacts/packages, the folder the samples name.</summary>
+    private static void EnsurePacked()
+    {
+        lock (PackLock)
+        {
+            if (_packed) return;
+            if (File.Exists(Nupkg)) File.Delete(Nupkg);
+            var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", "artifacts/packages"]);
+            Assert.True(exit == 0, output);
+            Assert.True(File.Exists(Nupkg), output);
+            // NuGet never refreshes a version it has already extracted: drop it so consumers get this build.
+            var extracted = Path.Combine(GlobalPackagesFolder(), "d2l.rnn", Version);
+            if (Directory.Exists(extracted)) Directory.Delete(extracted, true);
+            _packed = true;
+        }
+    }
+
+    /// <summary>A folder outside the repository holding samples/HomeworkConsole/Program.cs and one variant of its project.</summary>
+    private static string NewConsoleProject(string projectFile)
+    {
+        var dir = Directory.CreateTempSubdirectory("homework-console-").FullName;
+        var sample = Path.Combine(Samples, "HomeworkConsole");
+        File.Copy(Path.Combine(sample, "Program.cs"), Path.Combine(dir, "Program.cs"));
+        File.WriteAllText(Path.Combine(dir, "HomeworkConsole.csproj"), WithRepoPath(File.ReadAllText(Path.Combine(sample, projectFile))));
+        return dir;
+    }
+
+    private static string WithRepoPath(string text)
+    {
+        Assert.Contains(Placeholder, text);
+        return text.Replace(Placeholder, Repo.Root.TrimEnd('/'));
+    }
+
+    private static void AssertTrainedAndPredicted(int exit, string output)
+    {
+        Assert.True(exit == 0, output);
+        var perplexity = Regex.Match(output, @"(?m)^perplexity (\d+(?:[.,]\d+)?)\r?$");
+        Assert.True(perplexity.Success, output);
+        var value = double.Parse(perplexity.Groups[1].Value.Replace(',', '.'), CultureInfo.InvariantCulture);
+        Assert.True(double.IsFinite(value), output);
+        // Two epochs on 28 tokens: at least 1, and not much worse than guessing uniformly.
+        Assert.InRange(value, 1, 40);
+        Assert.Matches(@"(?m)^time traveller.{30}\r?$", output);
+    }
+
+    private static string Read(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Documentation-comment names (Namespace.Outer.Inner) of the public types of an assembly.</summary>
+    private static IEnumerable<string> PublicTypeNames(MetadataReader md)
+    {
+        foreach (var handle in md.TypeDefinitions)
+        {
+            var type = md.GetTypeDefinition(handle);
+            var name = md.GetString(type.Name);
+            var visibility = type.Attributes & TypeAttributes.VisibilityMask;
+            if (visibility is not (TypeAttributes.Public or TypeAttributes.NestedPublic)) continue;
+            var outer = type;
+            var ok = true;
+            while (outer.IsNested)
+            {
+                outer = md.GetTypeDefinition(outer.GetDeclaringType());
+                if ((outer.Attributes & TypeAttributes.VisibilityMask) is not (TypeAttributes.Public or TypeAttributes.NestedPublic)) ok = false;
+                name = md.GetString(outer.Name) + "." + name;
+            }
+            if (!ok) continue;
+            var ns = md.GetString(outer.Namespace);
+            yield return ns.Length > 0 ? ns + "." + name : name;
+        }
+    }
+
+    private static string GlobalPackagesFolder()
+    {
+        var env = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (!string.IsNullOrWhiteSpace(env)) return env;
+        var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
+        Assert.True(exit == 0, output);
+        return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value;
+    }
+
+    /// <summary>libLibTorchSharp.so for linux-x64 exactly as TorchSharp 0.107.0 ships it; null elsewhere.</summary>
+    private static byte[]? OriginalLibTorchSharp()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) return null;
+        var nupkg = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg");
+        if (!File.Exists(nupkg)) return null;
+        using var zip = ZipFile.OpenRead(nupkg);
+        var entry = zip.GetEntry("runtimes/linux-x64/native/libLibTorchSharp.so");
+        if (entry is null) return null;
+        var bytes = new MemoryStream();
+        using (var s = entry.Open()) s.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private static bool SystemLibstdcxxHas(string version)
+    {
+        foreach (var lib in new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6" })
+            if (File.Exists(lib)) return Encoding.ASCII.GetString(File.ReadAllBytes(lib)).Contains(version + "\0");
+        return false;
+    }
+
+    private static (int Exit, string Output) Run(string cwd, TimeSpan timeout, string exe, string[] args)
+    {
+        var info = new ProcessStartInfo(exe, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"{exe} {string.Join(' ', args)} did not finish in {timeout}."); }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+}
