@@ -72,18 +72,7 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         var rowLength = numTokens / batchSize;
         var numBatches = rowLength / numSteps;
         for (var b = 0; b < numBatches; b++)
-        {
-            var x = new long[batchSize * numSteps];
-            var y = new long[batchSize * numSteps];
-            for (var row = 0; row < batchSize; row++)
-            for (var t = 0; t < numSteps; t++)
-            {
-                var at = offset + row * rowLength + b * numSteps + t;
-                x[row * numSteps + t] = corpus[at];
-                y[row * numSteps + t] = corpus[at + 1];
-            }
-            yield return (x, y);
-        }
+            yield return Windows(corpus, numSteps, Enumerable.Range(0, batchSize).Select(row => offset + row * rowLength + b * numSteps));
     }
 
     /// <summary>Minibatches per epoch of sequential sampling at <paramref name="offset"/>.</summary>
@@ -102,17 +91,21 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         random.Shuffle(starts);
         var numBatches = numSubseqs / batchSize;
         for (var b = 0; b < numBatches; b++)
+            yield return Windows(corpus, numSteps, new ArraySegment<int>(starts, b * batchSize, batchSize));
+    }
+
+    // One minibatch: row i is the numSteps tokens from rowStarts[i] (X) and the same window one token later (Y).
+    private static (long[] X, long[] Y) Windows(IReadOnlyList<int> corpus, int numSteps, IEnumerable<int> rowStarts)
+    {
+        var starts = rowStarts.ToArray();
+        var x = new long[starts.Length * numSteps];
+        var y = new long[starts.Length * numSteps];
+        for (var row = 0; row < starts.Length; row++)
+        for (var t = 0; t < numSteps; t++)
         {
-            var x = new long[batchSize * numSteps];
-            var y = new long[batchSize * numSteps];
-            for (var row = 0; row < batchSize; row++)
-            for (var t = 0; t < numSteps; t++)
-            {
-                var at = starts[b * batchSize + row] + t;
-                x[row * numSteps + t] = corpus[at];
-                y[row * numSteps + t] = corpus[at + 1];
-            }
-            yield return (x, y);
+            x[row * numSteps + t] = corpus[starts[row] + t];
+            y[row * numSteps + t] = corpus[starts[row] + t + 1];
         }
+        return (x, y);
     }
 }
