@@ -1,4 +1,5 @@
 using D2L.Rnn.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn.Tests;
@@ -101,5 +102,20 @@ public class ModelShapeTests
     {
         using var model = new RNNModel(new ModelConfig(CellKind.Rnn, 5, 4));
         Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.BeginState(0)).ParamName);
+    }
+}
+
+public class DevicesTests
+{
+    [Fact]
+    public void TryGpuFallsBackToTheCpuWithoutCuda()
+    {
+        // These machines have no GPU and no CUDA build of TorchSharp.
+        Assert.False(cuda.is_available());
+        Assert.Equal(DeviceType.CPU, Devices.TryGpu().type);
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, 5, 4));
+        model.to(Devices.TryGpu());
+        Assert.Equal(DeviceType.CPU, model.Device.type);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Devices.TryGpu(-1));
     }
 }
