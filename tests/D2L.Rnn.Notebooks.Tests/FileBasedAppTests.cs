@@ -12,7 +12,7 @@ public class FileBasedAppTests
     {
         Repo.UseSharedDataWhenPresent();
         var chart = Path.Combine(Repo.Artifacts, "rnn-gluon-perplexity.html");
-        var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(10), "dotnet", ["run", "notebooks/rnn-gluon.cs"],
+        var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(10), "dotnet", ["run", "notebooks/rnn-gluon.cs"],
             ("D2L_EPOCHS", "20"));
         Assert.True(exit == 0, output);
         foreach (var line in new[] { "10000 characters, vocabulary of 43 symbols", "state (1, 2, 256)", "input (35, 2, 43)",
@@ -35,7 +35,7 @@ public class FileBasedAppTests
         var dir = Directory.CreateTempSubdirectory("kernels-").FullName;
         try
         {
-            var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(3), "dotnet", ["interactive", "jupyter", "install", "--path", dir]);
+            var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(3), "dotnet", ["interactive", "jupyter", "install", "--path", dir]);
             Assert.True(exit == 0, output);
             var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ".net-csharp", "kernel.json")))!;
             Assert.Equal(["dotnet", "interactive", "jupyter", "--default-kernel", "csharp"], spec["argv"]!.AsArray().Take(5).Select(a => (string?)a));
@@ -47,16 +47,5 @@ public class FileBasedAppTests
         {
             Directory.Delete(dir, true);
         }
-    }
-
-    private static (int Exit, string Output) Run(string cwd, TimeSpan timeout, string exe, string[] args, params (string Name, string Value)[] env)
-    {
-        var info = new ProcessStartInfo(exe, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in env) info.Environment[name] = value;
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"{exe} {string.Join(' ', args)} did not finish in {timeout}."); }
-        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -69,7 +69,7 @@ public class LibraryPackageTests
         var dir = NewConsoleProject("HomeworkConsole.ProjectReference.csproj");
         try
         {
-            var (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
+            var (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
             AssertTrainedAndPredicted(exit, output);
         }
         finally
@@ -86,7 +86,7 @@ public class LibraryPackageTests
         var dir = NewConsoleProject("HomeworkConsole.Package.csproj");
         try
         {
-            var (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release"]);
+            var (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release"]);
             Assert.True(exit == 0, output);
             Assert.True(File.Exists(Path.Combine(GlobalPackagesFolder(), "d2l.rnn", Version, "build", "D2L.Rnn.targets")), output);
 
@@ -101,7 +101,7 @@ public class LibraryPackageTests
                 File.SetLastWriteTimeUtc(native, File.GetLastWriteTimeUtc(packageCopy));
             }
 
-            (exit, output) = Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
+            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
             AssertTrainedAndPredicted(exit, output);
             if (original is not null && File.Exists(native) && !SystemLibstdcxxHas("GLIBCXX_3.4.32"))
                 Assert.False(File.ReadAllBytes(native).AsSpan().SequenceEqual(original), "the package's targets did not patch " + native);
@@ -161,7 +161,7 @@ public class LibraryPackageTests
         {
             if (_packed) return;
             if (File.Exists(Nupkg)) File.Delete(Nupkg);
-            var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", "artifacts/packages"]);
+            var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", "artifacts/packages"]);
             Assert.True(exit == 0, output);
             Assert.True(File.Exists(Nupkg), output);
             // NuGet never refreshes a version it has already extracted: drop it so consumers get this build.
@@ -232,7 +232,7 @@ public class LibraryPackageTests
     {
         var env = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
         if (!string.IsNullOrWhiteSpace(env)) return env;
-        var (exit, output) = Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
+        var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
         Assert.True(exit == 0, output);
         return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value;
     }
@@ -256,15 +256,5 @@ public class LibraryPackageTests
         foreach (var lib in new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6" })
             if (File.Exists(lib)) return Encoding.ASCII.GetString(File.ReadAllBytes(lib)).Contains(version + "\0");
         return false;
-    }
-
-    private static (int Exit, string Output) Run(string cwd, TimeSpan timeout, string exe, string[] args)
-    {
-        var info = new ProcessStartInfo(exe, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"{exe} {string.Join(' ', args)} did not finish in {timeout}."); }
-        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 }
