@@ -33,8 +33,7 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
-        if (vocab.Count != model.Config.VocabSize)
-            throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {model.Config.VocabSize}.", nameof(vocab));
+        model.EnsureFits(vocab);
 
         var c = model.Config;
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers,

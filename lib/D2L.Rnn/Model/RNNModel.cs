@@ -110,6 +110,13 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
             : new RnnState(zeros(shape, device: device));
     }
 
+    /// <summary>Throws an <see cref="ArgumentException"/> (parameter <c>vocab</c>) when the vocabulary's size is not the model's.</summary>
+    internal void EnsureFits(Data.Vocab vocab)
+    {
+        if (vocab.Count != Config.VocabSize)
+            throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {Config.VocabSize}.", nameof(vocab));
+    }
+
     /// <summary>The device of the parameters.</summary>
     public Device Device => _dense.weight!.device;
 

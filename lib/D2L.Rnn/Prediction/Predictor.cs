@@ -50,8 +50,7 @@ public static class Predictor
         ArgumentNullException.ThrowIfNull(vocab);
         if (string.IsNullOrEmpty(prefix)) throw new ArgumentException("The prefix needs at least one character.", nameof(prefix));
         if (numPreds < 0) throw new ArgumentOutOfRangeException(nameof(numPreds), numPreds, "numPreds must be 0 or more.");
-        if (vocab.Count != model.Config.VocabSize)
-            throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {model.Config.VocabSize}.", nameof(vocab));
+        model.EnsureFits(vocab);
         if (!vocab.HasUnknown)
         {
             var unknown = prefix.Where(c => !vocab.Contains(c.ToString())).Distinct().ToArray();

@@ -32,8 +32,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (vocab.Count != model.Config.VocabSize)
-            throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {model.Config.VocabSize}.", nameof(vocab));
+        model.EnsureFits(vocab);
 
         var reports = new List<EpochReport>();
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
