@@ -9,10 +9,11 @@ public class TrainerTests
 {
     private static readonly CharCorpus Corpus = TimeMachine.LoadD2l(maxTokens: 10_000, dataDirectory: TestData.Directory);
 
-    private static (RNNModel, SeqDataLoader) Setup(int seed, bool random = false, CellKind kind = CellKind.Rnn)
+    private static (RNNModel, SeqDataLoader) Setup(int seed, bool random = false, CellKind kind = CellKind.Rnn,
+        InputEncoding encoding = InputEncoding.OneHot)
     {
         manual_seed(seed);
-        return (new RNNModel(new ModelConfig(kind, Corpus.Vocab.Count, 32)),
+        return (new RNNModel(new ModelConfig(kind, Corpus.Vocab.Count, 32)) { InputEncoding = encoding },
                 new SeqDataLoader(Corpus.Indices, 32, 35, random, seed));
     }
 
@@ -68,11 +69,13 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(false, CellKind.Rnn)]
-    [InlineData(true, CellKind.Lstm)]
-    public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind)
+    [InlineData(false, CellKind.Rnn, InputEncoding.OneHot)]
+    [InlineData(true, CellKind.Lstm, InputEncoding.OneHot)]
+    [InlineData(false, CellKind.Rnn, InputEncoding.Gather)] // the fused step, with its shard threads
+    [InlineData(true, CellKind.Rnn, InputEncoding.Gather)]
+    public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind, InputEncoding encoding)
     {
-        var (model, data) = Setup(7, random, kind);
+        var (model, data) = Setup(7, random, kind, encoding);
         Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 1 }); // gradients now exist
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 4, PredictEvery = 2, PredictLength = 20 });

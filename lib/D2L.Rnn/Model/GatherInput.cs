@@ -13,12 +13,13 @@ public enum InputEncoding
     OneHot,
 
     /// <summary>
-    /// The fast path for generation and evaluation. one_hot(x) · W_ihᵀ is row x of W_ihᵀ, so the input projection
-    /// is a row gather of the layer's own <c>weight_ih_l0</c> (exactly equal, no one-hot tensor, no matrix
-    /// product), and the recurrence runs as a short per-step loop on the same parameters, so checkpoints are the
-    /// same either way. With autograd on (training) it uses the reference path: hand-written loops measured no
-    /// faster than TorchSharp's fused modules there (bench/D2L.Rnn.Bench). Results equal <see cref="OneHot"/> to
-    /// float32 rounding.
+    /// The fast path. one_hot(x) · W_ihᵀ is row x of W_ihᵀ, so the input projection is a row gather of the layer's own
+    /// <c>weight_ih_l0</c> (exactly equal, no one-hot tensor, no matrix product). Generation and evaluation run the
+    /// recurrence as a short per-step loop; <see cref="Training.Trainer"/> trains a one-layer RNN with a hand-written
+    /// forward and backward pass split over the cores (Training/FusedRnnTraining.cs); a GRU, an LSTM or a deeper RNN
+    /// trains through TorchSharp's modules as the reference does. Same parameters, so checkpoints are the same
+    /// either way; results equal <see cref="OneHot"/> to float32 rounding (FastPathEquivalenceTests,
+    /// FusedRnnTrainingTests).
     /// </summary>
     Gather,
 }

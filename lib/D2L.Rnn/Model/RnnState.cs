@@ -35,6 +35,14 @@ public sealed class RnnState : IDisposable
         return this;
     }
 
+    /// <summary>Takes the tensors out of every dispose scope: the caller disposes them.</summary>
+    internal RnnState DetachFromDisposeScope()
+    {
+        Hidden.DetachFromDisposeScope();
+        Cell?.DetachFromDisposeScope();
+        return this;
+    }
+
     /// <summary>Disposes the tensors.</summary>
     public void Dispose()
     {

@@ -35,12 +35,15 @@ public static class Trainer
         model.EnsureFits(vocab);
 
         var reports = new List<EpochReport>();
-        using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var device = model.Device;
         model.train();
+        // The fast path (FusedRnnTraining.cs) when the model asks for it and is a one-layer RNN; else the reference.
+        using ITrainingStep step = FusedRnnTraining.Supports(model)
+            ? new FusedRnnTraining(model, data.BatchSize, data.NumSteps, options.LearningRate, options.ClipTheta, get_num_threads())
+            : new ModuleTrainingStep(model, options.LearningRate, options.ClipTheta);
         for (var epoch = 1; epoch <= options.NumEpochs; epoch++)
         {
-            var (lossSum, tokens, seconds, finished) = TrainEpoch(model, data, optimizer, options.ClipTheta, device, epoch, cancellationToken);
+            var (lossSum, tokens, seconds, finished) = TrainEpoch(step, data, device, epoch, cancellationToken);
             if (!finished) return new TrainResult(reports, Cancelled: true);
 
             var predictions = new Dictionary<string, string>();
@@ -56,56 +59,30 @@ public static class Trainer
         return new TrainResult(reports, Cancelled: false);
     }
 
-    private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(RNNModel model, SeqDataLoader data,
-        optim.Optimizer optimizer, double clipTheta, Device device, int epoch, CancellationToken cancellationToken)
+    private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(ITrainingStep step, SeqDataLoader data,
+        Device device, int epoch, CancellationToken cancellationToken)
     {
         var timer = Stopwatch.StartNew();
         double lossSum = 0;
         long tokens = 0;
         var minibatch = 0;
-        RnnState? state = null;
-        try
+        foreach (var (xCpu, yCpu) in data)
         {
-            foreach (var (xCpu, yCpu) in data)
-            {
-                using var scope = NewDisposeScope();
-                using var xOwned = xCpu;
-                using var yOwned = yCpu;
-                if (cancellationToken.IsCancellationRequested) return (lossSum, tokens, timer.Elapsed.TotalSeconds, false);
-                minibatch++;
-
-                if (state is null || data.UseRandomIter)
-                {
-                    state?.Dispose();
-                    state = model.BeginState(data.BatchSize, device);
-                }
-                // Keep the values, drop the graph: backpropagation stops at this minibatch.
-                var input = state.Detach();
-                state.Dispose();
-                state = null;
-
-                var x = xCpu.to(device);
-                var y = yCpu.to(device).T.reshape(-1);
-                var (yHat, next) = model.call(x, input);
-                state = next.MoveToOuterDisposeScope();
-                var loss = nn.functional.cross_entropy(yHat, y);
-                var l = loss.item<float>();
-                // Checked before the update, so the model keeps the last finite parameters.
-                if (!float.IsFinite(l))
-                    throw new TrainingDivergedException(
-                        $"The loss became {l} at epoch {epoch}, minibatch {minibatch}. The updates are too large: " +
-                        "lower the learning rate or the clipping threshold (ClipTheta).");
-                optimizer.zero_grad();
-                loss.backward();
-                GradClipping.Clip(model.parameters(), clipTheta);
-                optimizer.step();
-                lossSum += (double)l * y.numel();
-                tokens += y.numel();
-            }
-        }
-        finally
-        {
-            state?.Dispose();
+            using var scope = NewDisposeScope();
+            using var xOwned = xCpu;
+            using var yOwned = yCpu;
+            if (cancellationToken.IsCancellationRequested) return (lossSum, tokens, timer.Elapsed.TotalSeconds, false);
+            minibatch++;
+            // Sequential sampling: zero state at the start of the epoch, then carried on; random: zero every minibatch.
+            var l = step.ComputeGradients(xCpu.to(device), yCpu.to(device), freshState: minibatch == 1 || data.UseRandomIter);
+            // Checked before the update, so the model keeps the last finite parameters.
+            if (!float.IsFinite(l))
+                throw new TrainingDivergedException(
+                    $"The loss became {l} at epoch {epoch}, minibatch {minibatch}. The updates are too large: " +
+                    "lower the learning rate or the clipping threshold (ClipTheta).");
+            step.Update();
+            lossSum += (double)l * yCpu.numel();
+            tokens += yCpu.numel();
         }
         return (lossSum, tokens, timer.Elapsed.TotalSeconds, true);
     }

@@ -1,0 +1,130 @@
+using D2L.Rnn.Model;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Training;
+
+/// <summary>
+/// The forward and backward pass of a one-layer tanh RNN with its dense output, written out by hand for a slice of
+/// the minibatch's sequences (a shard). Same mathematics as autograd through <see cref="RNNModel"/>:
+/// <code>
+///   forward   hₜ = tanh(W_ih[:, xₜ] + b_ih + b_hh + hₜ₋₁ W_hhᵀ)      oₜ = hₜ W_outᵀ + b_out
+///   loss      Σ over the shard's tokens of −log softmax(oₜ)[yₜ], divided by the whole minibatch's token count N
+///   backward  ∂o = (softmax(o) − onehot(y)) / N     ∂hₜ = ∂oₜ W_out + ∂zₜ₊₁ W_hh     ∂zₜ = ∂hₜ ⊙ (1 − hₜ²)
+///             ∂W_hh = Σₜ ∂zₜᵀ hₜ₋₁ (one matrix product over all steps)   ∂W_ih[:, v] = Σ_{xₜ = v} ∂zₜ
+/// </code>
+/// All buffers are allocated once; a step runs about four TorchSharp calls per time step, in place.
+/// Gradients stop at the minibatch boundary, as d2l's detached state.
+/// </summary>
+internal sealed class FusedRnnShard : IDisposable
+{
+    private static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
+    private static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
+    private static readonly Tensor Half = tensor(0.5f).DetachFromDisposeScope();
+    private readonly FusedRnnParameters _p;
+    private readonly int _steps;
+    private readonly Tensor _h;       // (steps + 1, batch, hiddens): h₀ … h_T
+    private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
+    private readonly Tensor _dTanh;   // (steps, batch, hiddens): 1 − hₜ²
+    private readonly Tensor _minusOne; // (steps·batch, 1) of −1: subtracts onehot(y) from softmax
+    private readonly Tensor _ones;     // (steps·batch) of 1: column sums
+    private readonly Tensor[] _hAt;   // views _h[t]
+    private readonly Tensor[] _gAt;   // views _g[t]
+    private readonly Tensor[] _dAt;   // views _dTanh[t]
+    private readonly Tensor _hOut, _hIn; // (steps·batch, hiddens) views of h₁…h_T and h₀…h_{T−1}
+    private readonly Tensor _gFlat;
+    private readonly List<Tensor> _owned = []; // everything above, disposed together
+
+    /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
+    public FusedRnnShard(FusedRnnParameters parameters, int batch, int steps)
+    {
+        _p = parameters;
+        _steps = steps;
+        var hiddens = parameters.Hiddens;
+        var device = parameters.WeightHh.device;
+        using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
+        _h = Keep(zeros([steps + 1, batch, hiddens], device: device));
+        _g = Keep(zeros([steps, batch, hiddens], device: device));
+        _dTanh = Keep(zeros([steps, batch, hiddens], device: device));
+        _minusOne = Keep(full([(long)steps * batch, 1], -1f, device: device));
+        _ones = Keep(ones([(long)steps * batch], device: device));
+        _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
+        _gAt = Enumerable.Range(0, steps).Select(t => Keep(_g[t])).ToArray();
+        _dAt = Enumerable.Range(0, steps).Select(t => Keep(_dTanh[t])).ToArray();
+        _hOut = Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
+        _hIn = Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
+        _gFlat = Keep(_g.view(-1, hiddens));
+        Gradients = parameters.NewGradientBuffer();
+    }
+
+    private Tensor Keep(Tensor t)
+    {
+        _owned.Add(t.DetachFromDisposeScope());
+        return t;
+    }
+
+    /// <summary>This shard's gradients, one flat buffer (<see cref="FusedRnnGradients"/>).</summary>
+    public FusedRnnGradients Gradients { get; }
+
+    /// <summary>The state after the last step, h_T (batch, hiddens): the next minibatch starts from it.</summary>
+    public Tensor FinalState => _hAt[_steps];
+
+    /// <summary>
+    /// Forward and backward for this shard. <paramref name="x"/> and <paramref name="y"/> are (batch, steps) int64;
+    /// <paramref name="h0"/> the starting state (batch, hiddens), or null for zeros; <paramref name="tokensInMinibatch"/>
+    /// is N, the mean's divisor. Returns the shard's summed loss (a scalar tensor) and fills <see cref="Gradients"/>.
+    /// Call with autograd off.
+    /// </summary>
+    public Tensor Step(Tensor x, Tensor y, Tensor? h0, long tokensInMinibatch)
+    {
+        var p = _p;
+        var steps = _steps;
+        // Time-major indices: row t·batch + b.
+        var xIndex = x.t().reshape(-1);
+        var yIndex = y.t().reshape(-1);
+
+        // The recurrence runs on sₜ = σ(2zₜ), because tanh(z) = 2σ(2z) − 1 and libtorch's sigmoid is about three
+        // times faster than its tanh here. With hₜ₋₁ = 2sₜ₋₁ − 1:  2zₜ = 2(W_ih[:, xₜ] + b − W_hh·1) + 4 sₜ₋₁ W_hhᵀ,
+        // where the first term is a row of the input table, gathered for all steps at once.
+        if (h0 is null) _hAt[0].fill_(0.5f); else _hAt[0].copy_(h0).add_(One).mul_(Half);
+        _hOut.copy_(p.InputTable.index_select(0, xIndex));
+        for (var t = 1; t <= steps; t++)
+            _hAt[t].addmm_(_hAt[t - 1], p.WeightHhT, 1, 4).sigmoid_();
+        _h.mul_(Two).sub_(One); // back to hₜ = 2sₜ − 1, all steps at once
+
+        // Dense output and loss.
+        var scores = addmm(p.BiasOut, _hOut, p.WeightOutT, 1, 1);
+        var logProbs = scores.log_softmax(1);
+        var lossSum = nn.functional.nll_loss(logProbs, yIndex, reduction: nn.Reduction.Sum);
+
+        // ∂scores = (softmax − onehot(y)) / N, in place of the log-probabilities.
+        var dScores = logProbs.exp_();
+        dScores.scatter_add_(1, yIndex.unsqueeze(1), _minusOne);
+        dScores.div_(tokensInMinibatch);
+        var grads = Gradients;
+        grads.WeightOut.addmm_(dScores.t(), _hOut, 0, 1);
+        grads.BiasOut.copy_(dScores.t().mv(_ones)); // column sums as a product: far faster than sum(0) here
+        _gFlat.addmm_(dScores, p.WeightOut, 0, 1);
+
+        // Back through time: ∂zₜ = ∂hₜ ⊙ (1 − hₜ²); ∂hₜ₋₁ += ∂zₜ W_hh.
+        _dTanh.view(-1, p.Hiddens).fill_(1).addcmul_(_hOut, _hOut, -1);
+        for (var t = steps; t >= 1; t--)
+        {
+            var dz = _gAt[t - 1].mul_(_dAt[t - 1]);
+            if (t > 1) _gAt[t - 2].addmm_(dz, p.WeightHh);
+        }
+
+        // Weight gradients of all steps at once.
+        grads.WeightHh.addmm_(_gFlat.t(), _hIn, 0, 1);
+        grads.BiasIh.copy_(_gFlat.t().mv(_ones));
+        grads.BiasHh.copy_(grads.BiasIh);
+        grads.WeightIhT.zero_().index_add_(0, xIndex, _gFlat, 1);
+        return lossSum;
+    }
+
+    /// <summary>Frees the buffers.</summary>
+    public void Dispose()
+    {
+        foreach (var t in _owned) t.Dispose();
+        Gradients.Dispose();
+    }
+}

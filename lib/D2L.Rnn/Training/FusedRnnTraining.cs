@@ -1,0 +1,111 @@
+using D2L.Rnn.Model;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Training;
+
+/// <summary>
+/// The fast training step for a one-layer tanh <see cref="RNNModel"/> with <see cref="InputEncoding.Gather"/>: the
+/// minibatch's sequences are split into shards that run <see cref="FusedRnnShard"/> on their own core; their
+/// gradients are summed, clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's
+/// own parameters. Same updates as the module path up to float32 rounding (FusedRnnTrainingTests).
+/// </summary>
+internal sealed class FusedRnnTraining : ITrainingStep
+{
+    private readonly FusedRnnParameters _parameters;
+    private readonly FusedRnnShard[] _shards;
+    private readonly (int Start, int Length)[] _slices;
+    private readonly double[] _lossSums;
+    private readonly ShardRunner _runner;
+    private readonly int _batch, _steps;
+    private readonly int _callerThreads;
+    private readonly double _learningRate, _clipTheta;
+    private bool _hasState;
+
+    /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
+    public static bool Supports(RNNModel model) =>
+        model.InputEncoding == InputEncoding.Gather && model.Config is { Kind: CellKind.Rnn, NumLayers: 1 }
+        && model.Dense.weight!.dtype == ScalarType.Float32 && model.Dense.bias is not null
+        && model.RecurrentLayer.named_parameters().Any(p => p.name == "bias_ih_l0");
+
+    /// <summary>
+    /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
+    /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences).
+    /// </summary>
+    public FusedRnnTraining(RNNModel model, int batch, int steps, double learningRate, double clipTheta, int maxShards)
+    {
+        _learningRate = learningRate;
+        _clipTheta = clipTheta;
+        _batch = batch;
+        _steps = steps;
+        var shards = model.Device.type == TorchSharp.DeviceType.CPU ? Math.Clamp(Math.Min(maxShards, batch / 8), 1, batch) : 1;
+        _parameters = new FusedRnnParameters(model);
+        _slices = Enumerable.Range(0, shards)
+            .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
+        _shards = _slices.Select(s => new FusedRnnShard(_parameters, s.Length, steps)).ToArray();
+        _lossSums = new double[shards];
+        // Every shard thread computes single-threaded; the caller is one of them. Restored by Dispose.
+        _callerThreads = get_num_threads();
+        if (shards > 1) set_num_threads(1);
+        _runner = new ShardRunner(shards);
+    }
+
+    /// <summary>
+    /// Forward and backward on one minibatch (x, y: (batch, steps) int64). The state continues from the previous
+    /// minibatch unless <paramref name="freshState"/>. Returns the mean loss; gradients wait for <see cref="Update"/>.
+    /// </summary>
+    public float ComputeGradients(Tensor x, Tensor y, bool freshState)
+    {
+        if (freshState) _hasState = false;
+        if (x.shape[0] != _batch || x.shape[1] != _steps)
+            throw new ArgumentException($"Expected a ({_batch}, {_steps}) minibatch, got ({string.Join(", ", x.shape)}).", nameof(x));
+        using var noGrad = no_grad();
+        var continueState = _hasState;
+        var tokens = (long)_batch * _steps;
+        _runner.Run(s =>
+        {
+            using var scope = NewDisposeScope();
+            var (start, length) = _slices[s];
+            var shard = _shards[s];
+            _lossSums[s] = shard.Step(x.narrow(0, start, length), y.narrow(0, start, length),
+                continueState ? shard.FinalState : null, tokens).item<float>();
+        });
+        _hasState = true;
+        return (float)(_lossSums.Sum() / tokens);
+    }
+
+    /// <summary>Sums the shards' gradients, clips them to norm θ and takes the SGD step.</summary>
+    public void Update()
+    {
+        double learningRate = _learningRate, clipTheta = _clipTheta;
+        using var noGrad = no_grad();
+        var total = _shards[0].Gradients;
+        for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
+        using var squares = total.Flat.dot(total.Flat);
+        var norm = Math.Sqrt(squares.item<float>());
+        if (norm > clipTheta) total.Flat.mul_(clipTheta / norm);
+        foreach (var (parameter, gradient) in _parameters.Pairs(total)) parameter.add_(gradient, -learningRate);
+        _parameters.RefreshInputTable();
+    }
+
+    /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in parameter order
+    /// (weight_ih, weight_hh, bias_ih, bias_hh, dense weight, dense bias). For tests.</summary>
+    internal Tensor[] SummedGradients()
+    {
+        using var noGrad = no_grad();
+        Tensor Sum(Func<FusedRnnGradients, Tensor> pick)
+        {
+            var sum = zeros(pick(_shards[0].Gradients).shape);
+            foreach (var shard in _shards) sum.add_(pick(shard.Gradients));
+            return sum;
+        }
+        return [Sum(g => g.WeightIh), Sum(g => g.WeightHh), Sum(g => g.BiasIh), Sum(g => g.BiasHh), Sum(g => g.WeightOut), Sum(g => g.BiasOut)];
+    }
+
+    public void Dispose()
+    {
+        _runner.Dispose();
+        foreach (var s in _shards) s.Dispose();
+        _parameters.Dispose();
+        set_num_threads(_callerThreads);
+    }
+}

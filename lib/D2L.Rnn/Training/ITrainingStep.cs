@@ -1,0 +1,17 @@
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Training;
+
+/// <summary>One minibatch of <see cref="Trainer.Train"/>, split where d2l checks the loss: gradients, then the update.</summary>
+internal interface ITrainingStep : IDisposable
+{
+    /// <summary>
+    /// Forward and backward on (x, y), both (batch, steps) int64 on the model's device. The state starts at zero when
+    /// <paramref name="freshState"/>, else carries the previous minibatch's values (gradients stop at the boundary).
+    /// Returns the mean cross-entropy.
+    /// </summary>
+    float ComputeGradients(Tensor x, Tensor y, bool freshState);
+
+    /// <summary>Clips the gradients on their joint norm and takes the SGD step.</summary>
+    void Update();
+}

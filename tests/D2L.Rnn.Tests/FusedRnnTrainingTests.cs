@@ -1,0 +1,151 @@
+using D2L.Rnn.Data;
+using D2L.Rnn.Model;
+using D2L.Rnn.Training;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests;
+
+/// <summary>
+/// The fused training step (hand-written forward and backward, sharded over threads) against the reference:
+/// autograd through the one-hot <see cref="RNNModel"/>, <see cref="GradClipping"/> and TorchSharp's SGD.
+/// </summary>
+public class FusedRnnTrainingTests
+{
+    private const int Vocab = 28, Hiddens = 24, Steps = 7;
+
+    private static RNNModel NewModel(int seed, InputEncoding encoding)
+    {
+        manual_seed(seed);
+        return new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens)) { InputEncoding = encoding };
+    }
+
+    /// <summary>Reference loss and gradients (parameter order) for one minibatch from state h0 (layers, batch, hiddens).</summary>
+    private static (float Loss, float[][] Grads, Tensor FinalState) Reference(RNNModel model, Tensor x, Tensor y, Tensor h0)
+    {
+        using var scope = NewDisposeScope();
+        model.zero_grad();
+        var (output, state) = model.call(x, new RnnState(h0.clone()));
+        var loss = nn.functional.cross_entropy(output, y.t().reshape(-1));
+        loss.backward();
+        var grads = model.parameters().Select(p => p.grad!.data<float>().ToArray()).ToArray();
+        return (loss.item<float>(), grads, state.Hidden.detach().clone().MoveToOuterDisposeScope());
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 1e-5, double rtol = 1e-4)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var tolerance = atol + rtol * Math.Abs(expected[i]);
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{what}[{i}]: reference {expected[i]} vs fused {actual[i]} (tolerance {tolerance})");
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]   // one shard
+    [InlineData(16, 2)]  // two shards of 8 sequences
+    [InlineData(27, 3)]  // three uneven shards (9 each)
+    [InlineData(20, 4)]  // asks for 4, gets 2: every shard keeps at least 8 sequences
+    public void SameLossAndGradientsAsAutogradOnRandomInputs(int batch, int maxShards)
+    {
+        using var model = NewModel(31, InputEncoding.OneHot);
+        using var x1 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y1 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var x2 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y2 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var zero = zeros(1, batch, Hiddens);
+        // Two minibatches: the first from the zero state, the second carries the first's final state on.
+        var (loss1, grads1, h1) = Reference(model, x1, y1, zero);
+        var (loss2, grads2, h2) = Reference(model, x2, y2, h1);
+        using (h1)
+        using (h2)
+        using (var fused = new FusedRnnTraining(model, batch, Steps, learningRate: 1, clipTheta: 1, maxShards))
+        {
+            Assert.Equal(loss1, fused.ComputeGradients(x1, y1, freshState: true), 1e-5f);
+            var fusedGrads1 = fused.SummedGradients();
+            Assert.Equal(loss2, fused.ComputeGradients(x2, y2, freshState: false), 1e-5f);
+            var fusedGrads2 = fused.SummedGradients();
+            for (var i = 0; i < grads1.Length; i++)
+            {
+                Assert.Contains(grads1[i], v => v != 0); // every parameter really receives a gradient
+                AssertClose(grads1[i], fusedGrads1[i].data<float>().ToArray(), $"minibatch 1, gradient {i}");
+                AssertClose(grads2[i], fusedGrads2[i].data<float>().ToArray(), $"minibatch 2, gradient {i}");
+            }
+            foreach (var g in fusedGrads1.Concat(fusedGrads2)) g.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(1e-3)] // clipping active: the norm is far above θ
+    [InlineData(1e6)]  // clipping inactive
+    public void TheUpdateIsClippedSgdAsTheReference(double theta)
+    {
+        const int batch = 16;
+        using var reference = NewModel(5, InputEncoding.OneHot);
+        using var fast = NewModel(5, InputEncoding.Gather);
+        using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using (var step = new ModuleTrainingStep(reference, learningRate: 0.5, clipTheta: theta))
+        {
+            step.ComputeGradients(x, y, freshState: true);
+            step.Update();
+        }
+        using (var step = new FusedRnnTraining(fast, batch, Steps, learningRate: 0.5, clipTheta: theta, maxShards: 2))
+        {
+            step.ComputeGradients(x, y, freshState: true);
+            step.Update();
+        }
+        var expected = reference.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        var actual = fast.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        using var untrained = NewModel(5, InputEncoding.OneHot);
+        var before = untrained.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.NotEqual(before[i], expected[i]); // the step changed every parameter
+            AssertClose(expected[i], actual[i], $"parameter {i}", atol: 1e-6, rtol: 1e-5);
+        }
+    }
+
+    [Fact]
+    public void OnlyAOneLayerRnnWithTheGatherEncodingTakesTheFusedPath()
+    {
+        using var oneHot = NewModel(1, InputEncoding.OneHot);
+        using var gather = NewModel(1, InputEncoding.Gather);
+        using var gru = new RNNModel(new ModelConfig(CellKind.Gru, Vocab, Hiddens)) { InputEncoding = InputEncoding.Gather };
+        using var deep = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens, 2)) { InputEncoding = InputEncoding.Gather };
+        Assert.False(FusedRnnTraining.Supports(oneHot));
+        Assert.True(FusedRnnTraining.Supports(gather));
+        Assert.False(FusedRnnTraining.Supports(gru));
+        Assert.False(FusedRnnTraining.Supports(deep));
+    }
+
+    [Fact]
+    public void TrainingLeavesTheThreadSettingAsItFoundIt()
+    {
+        var corpus = TimeMachine.LoadD2l(maxTokens: 5_000, dataDirectory: TestData.Directory);
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, 16)) { InputEncoding = InputEncoding.Gather };
+        var threads = get_num_threads();
+        try
+        {
+            set_num_threads(2); // two shards
+            Trainer.Train(model, new SeqDataLoader(corpus.Indices, 32, 10, seed: 1), corpus.Vocab,
+                new TrainOptions { NumEpochs = 1, PredictEvery = 0 });
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
+    public void AMinibatchOfTheWrongShapeIsNamed()
+    {
+        using var model = NewModel(2, InputEncoding.Gather);
+        using var fused = new FusedRnnTraining(model, 8, Steps, 1, 1, 1);
+        using var x = zeros([8, Steps + 1], int64);
+        var e = Assert.Throws<ArgumentException>(() => fused.ComputeGradients(x, x, freshState: true));
+        Assert.Equal("x", e.ParamName);
+    }
+}
