@@ -22,7 +22,7 @@ internal sealed class FusedRnnParameters : IDisposable
         BiasOut = model.Dense.bias!;
         using var scope = NewDisposeScope(); // frees intermediates; what is kept is detached from it
         WeightHhT = WeightHh.t().DetachFromDisposeScope();
-        WeightOutT = WeightOut.t().DetachFromDisposeScope();
+        BiasOutColumn = BiasOut.unsqueeze(1).DetachFromDisposeScope();
         Hiddens = (int)WeightHh.shape[0];
         InputTable = empty([WeightIh.shape[1], Hiddens], device: WeightIh.device).DetachFromDisposeScope();
         using var noGrad = no_grad();
@@ -38,7 +38,8 @@ internal sealed class FusedRnnParameters : IDisposable
     public Parameter WeightOut { get; }
     public Parameter BiasOut { get; }
     public Tensor WeightHhT { get; }
-    public Tensor WeightOutT { get; }
+    /// <summary>(vocab, 1) view of <see cref="BiasOut"/>.</summary>
+    public Tensor BiasOutColumn { get; }
 
     /// <summary>(vocab, hiddens): row v is 2(one_hot(v) · W_ihᵀ + b_ih + b_hh − W_hh·1), see <see cref="FusedRnnShard"/>.</summary>
     public Tensor InputTable { get; }
@@ -64,7 +65,7 @@ internal sealed class FusedRnnParameters : IDisposable
     public void Dispose()
     {
         WeightHhT.Dispose();
-        WeightOutT.Dispose();
+        BiasOutColumn.Dispose();
         InputTable.Dispose();
     }
 }
