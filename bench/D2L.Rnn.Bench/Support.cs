@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace D2L.Rnn.Bench;
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory)
+internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory, string[] Paths)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -13,6 +13,7 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
         var quick = false;
         var memory = true;
         string[] cells = ["rnn", "gru", "lstm"];
+        string[] paths = ["straightforward", "fast"];
         bool explicitEpochs = false, explicitMem = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -24,11 +25,12 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 case "--quick": quick = true; break;
                 case "--cells" when i + 1 < args.Length: cells = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--no-memory": memory = false; break;
+                case "--paths" when i + 1 < args.Length: paths = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 default:
                     Console.Error.WriteLine(
                         "usage: D2L.Rnn.Bench [--epochs N (measured epochs after 1 warm-up, default 5)] " +
                         "[--threads N (torch.set_num_threads, default: cores)] [--mem-epochs N (default 200)] [--quick] " +
-                        "[--cells rnn,gru,lstm] [--no-memory]");
+                        "[--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory]");
                     return null;
             }
         }
@@ -37,12 +39,14 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
             if (!explicitEpochs) epochs = 1;
             if (!explicitMem) memEpochs = 20;
         }
-        if (epochs < 1 || threads < 1 || memEpochs < 5 || cells.Any(c => c is not ("rnn" or "gru" or "lstm")))
+        if (epochs < 1 || threads < 1 || memEpochs < 5 || cells.Any(c => c is not ("rnn" or "gru" or "lstm"))
+            || paths.Length == 0 || paths.Any(p => p is not ("straightforward" or "fast")))
         {
-            Console.Error.WriteLine("--epochs and --threads must be at least 1, --mem-epochs at least 5, --cells among rnn,gru,lstm.");
+            Console.Error.WriteLine("--epochs and --threads must be at least 1, --mem-epochs at least 5, --cells among rnn,gru,lstm, " +
+                "--paths among straightforward,fast.");
             return null;
         }
-        return new BenchOptions(epochs, threads, memEpochs, quick, cells, memory);
+        return new BenchOptions(epochs, threads, memEpochs, quick, cells, memory, paths);
     }
 }
 
@@ -98,4 +102,35 @@ internal static class ProcStatus
 
     private static long Kib(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// How fast this machine is right now: single-threaded 32×256×256 float32 matrix products (the RNN's recurrent
+/// product), in GFLOP/s. Shared virtual machines drift by a third within an hour; printing this beside the results
+/// makes runs comparable.
+/// </summary>
+internal static class MachineProbe
+{
+    public static double GemmGflops()
+    {
+        var threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+        try
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            using var noGrad = TorchSharp.torch.no_grad();
+            var a = TorchSharp.torch.randn(32, 256);
+            var w = TorchSharp.torch.randn(256, 256).t();
+            var output = TorchSharp.torch.zeros(32, 256);
+            for (var i = 0; i < 500; i++) output.addmm_(a, w, 0, 1);
+            const int n = 5000;
+            var timer = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < n; i++) output.addmm_(a, w, 0, 1);
+            return 2.0 * 32 * 256 * 256 * n / timer.Elapsed.TotalSeconds / 1e9;
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+    }
 }
