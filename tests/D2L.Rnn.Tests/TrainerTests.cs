@@ -83,14 +83,18 @@ public class TrainerTests
         Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
-    [Fact]
-    public void ADivergingLossStopsWithAnErrorThatSaysWhatToChange()
+    [Theory]
+    [InlineData(InputEncoding.OneHot)]
+    [InlineData(InputEncoding.Gather)] // the fused step checks the loss before its update too
+    public void ADivergingLossStopsWithAnErrorThatSaysWhatToChange(InputEncoding encoding)
     {
-        var (model, data) = Setup(4);
+        var (model, data) = Setup(4, encoding: encoding);
         var e = Assert.Throws<TrainingDivergedException>(() =>
             Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 20, LearningRate = 1e37, ClipTheta = 1e37 }));
         Assert.Contains("learning rate", e.Message);
         Assert.Contains("epoch", e.Message);
+        foreach (var p in model.parameters()) // the bad update was never applied
+            Assert.True(p.isfinite().all().item<bool>());
     }
 
     [Theory]
