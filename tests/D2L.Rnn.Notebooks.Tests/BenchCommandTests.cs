@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// The README's benchmark command runs and prints what it promises: one JSON object per line with the machine,
+/// date, threads, measurement, value and unit. Speeds are not asserted here (they belong to the benchmark);
+/// what is asserted is that both paths train to the same perplexity and that every number is a real number.
+/// </summary>
+public class BenchCommandTests
+{
+    private static (int Exit, string Output) Bench(params string[] args)
+    {
+        Repo.UseSharedDataWhenPresent();
+        return Processes.Run(Repo.Root, TimeSpan.FromMinutes(10), "dotnet",
+            ["run", "-c", "Release", "--project", "bench/D2L.Rnn.Bench", "--", .. args]);
+    }
+
+    [Fact]
+    public void TheQuickRunPrintsOneJsonLinePerMeasurementAndBothPathsLearnTheSame()
+    {
+        var (exit, output) = Bench("--quick", "--cells", "rnn", "--no-memory", "--threads", "2");
+        Assert.True(exit == 0, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var byName = lines.ToDictionary(l => (string)l["what"]!, l => l);
+        foreach (var line in lines)
+        {
+            foreach (var field in new[] { "machine", "date", "threads", "what", "value", "unit" })
+                Assert.True(line.ContainsKey(field), $"{line.ToJsonString()} lacks {field}");
+            Assert.Equal(2, (int)line["threads"]!);
+            Assert.True(double.IsFinite((double)line["value"]!) && (double)line["value"]! > 0, line.ToJsonString());
+        }
+        Assert.Equal(170_580, (double)byName["corpus.tokens"]["value"]!);
+        foreach (var what in new[]
+                 {
+                     "probe.start.gemm_32x256x256_1_thread", "probe.end.gemm_32x256x256_1_thread",
+                     "train.rnn.straightforward.tokens_per_sec", "train.rnn.fast.tokens_per_sec",
+                     "generate.rnn.straightforward.chars_per_sec", "generate.rnn.fast.chars_per_sec",
+                     "train.rnn.ratio_fast_over_straightforward", "train.rnn.fast_over_pytorch_130k",
+                 })
+            Assert.True(byName.ContainsKey(what), $"missing {what} in:\n{output}");
+
+        // Same seed, same data, same updates up to float32 rounding: the final perplexities agree.
+        double Perplexity(string path)
+        {
+            var note = (string)byName[$"train.rnn.{path}.tokens_per_sec"]["note"]!;
+            return double.Parse(Regex.Match(note, @"final perplexity ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        var reference = Perplexity("straightforward");
+        Assert.InRange(reference, 1.5, 20); // it learned something in two epochs (28 tokens: uniform is 28)
+        Assert.Equal(reference, Perplexity("fast"), 0.01);
+    }
+
+    [Fact]
+    public void AnUnknownOptionPrintsTheUsageAndExitsWith2()
+    {
+        var (exit, output) = Bench("--paths", "turbo");
+        Assert.Equal(2, exit);
+        Assert.Contains("--paths among straightforward,fast", output);
+    }
+}
