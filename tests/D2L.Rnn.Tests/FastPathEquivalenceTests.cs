@@ -33,16 +33,8 @@ public class FastPathEquivalenceTests
             loss.item<float>(), grads, h.grad?.data<float>().ToArray());
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 2e-5, double rtol = 1e-4)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            var tolerance = atol + rtol * Math.Abs(expected[i]);
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
-                $"{what}[{i}]: one-hot {expected[i]} vs gather {actual[i]} (tolerance {tolerance})");
-        }
-    }
+    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 2e-5, double rtol = 1e-4) =>
+        FloatAssert.Close(expected, actual, what, atol, rtol);
 
     [Theory]
     [InlineData(CellKind.Rnn, 1)]

@@ -31,16 +31,8 @@ public class FusedRnnTrainingTests
         return (loss.item<float>(), grads, state.Hidden.detach().clone().MoveToOuterDisposeScope());
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 1e-5, double rtol = 1e-4)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            var tolerance = atol + rtol * Math.Abs(expected[i]);
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
-                $"{what}[{i}]: reference {expected[i]} vs fused {actual[i]} (tolerance {tolerance})");
-        }
-    }
+    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 1e-5, double rtol = 1e-4) =>
+        FloatAssert.Close(expected, actual, what, atol, rtol);
 
     [Theory]
     [InlineData(3, 1)]   // one shard
