@@ -15,7 +15,9 @@ public static class Trainer
     /// (a new random offset). With sequential sampling the state starts at zero each epoch and is detached
     /// after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
     /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; SGD; clipping on the
-    /// joint gradient norm.
+    /// joint gradient norm. A one-layer RNN with <see cref="InputEncoding.Gather"/> trains on the fast path: the
+    /// same updates, computed by a hand-written step split over <c>torch.get_num_threads()</c> cores (libtorch runs
+    /// single-threaded per core meanwhile; the setting is restored afterwards).
     /// </summary>
     /// <param name="model">The model; trained in place on its own device.</param>
     /// <param name="data">Minibatches; also decides random or sequential state handling.</param>
