@@ -85,19 +85,23 @@ internal sealed class Reporter(int threads)
     }
 }
 
-/// <summary>Resident (VmRSS) and peak resident (VmHWM) memory of this process in KiB, from /proc/self/status.</summary>
+/// <summary>
+/// Resident (VmRSS) and peak resident (VmHWM) memory of this process from /proc/self/status, and the memory the
+/// .NET GC has committed, all in KiB.
+/// </summary>
 internal static class ProcStatus
 {
-    public static (long Rss, long Hwm) Read()
+    public static (long Rss, long Hwm, long GcCommitted) Read()
     {
         long rss = -1, hwm = -1;
-        if (!File.Exists("/proc/self/status")) return (rss, hwm);
+        var gc = GC.GetGCMemoryInfo().TotalCommittedBytes / 1024;
+        if (!File.Exists("/proc/self/status")) return (rss, hwm, gc);
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kib(line);
             else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kib(line);
         }
-        return (rss, hwm);
+        return (rss, hwm, gc);
     }
 
     private static long Kib(string line) =>
