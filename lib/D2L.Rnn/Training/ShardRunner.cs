@@ -65,7 +65,7 @@ internal sealed class ShardRunner : IDisposable
             }
             catch (Exception e)
             {
-                _failure ??= ExceptionDispatchInfo.Capture(e);
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null); // the first one wins
             }
             finally
             {
