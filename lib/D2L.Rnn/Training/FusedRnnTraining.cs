@@ -88,7 +88,8 @@ internal sealed class FusedRnnTraining : ITrainingStep
     }
 
     /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in parameter order
-    /// (weight_ih, weight_hh, bias_ih, bias_hh, dense weight, dense bias). For tests.</summary>
+    /// (weight_ih, weight_hh, bias_ih, bias_hh, dense weight, dense bias). For tests; call it before
+    /// <see cref="Update"/>, which sums and clips in place.</summary>
     internal Tensor[] SummedGradients()
     {
         using var noGrad = no_grad();
