@@ -73,28 +73,17 @@ internal static class GatherInput
             switch (config.Kind)
             {
                 case CellKind.Rnn:
-                {
-                    var xw = (projected + (bIh + bHh)).reshape(steps, batch, -1);
-                    layerOutput = RnnLoop(xw, h0, wHh);
-                    hiddens.Add(layerOutput[steps - 1]);
+                    layerOutput = RnnLoop((projected + (bIh + bHh)).reshape(steps, batch, -1), h0, wHh);
                     break;
-                }
                 case CellKind.Gru:
-                {
-                    var xw = (projected + bIh).reshape(steps, batch, -1);
-                    (layerOutput, var h) = GruLoop(xw, h0, wHh, bHh);
-                    hiddens.Add(h);
+                    layerOutput = GruLoop((projected + bIh).reshape(steps, batch, -1), h0, wHh, bHh);
                     break;
-                }
                 default:
-                {
-                    var xw = (projected + (bIh + bHh)).reshape(steps, batch, -1);
-                    (layerOutput, var h, var c) = LstmLoop(xw, h0, state.Cell![layer], wHh);
-                    hiddens.Add(h);
+                    (layerOutput, var c) = LstmLoop((projected + (bIh + bHh)).reshape(steps, batch, -1), h0, state.Cell![layer], wHh);
                     cells.Add(c);
                     break;
-                }
             }
+            hiddens.Add(layerOutput[steps - 1]);
         }
 
         var output = model.Dense.call(layerOutput.reshape(steps * batch, -1));
@@ -105,62 +94,55 @@ internal static class GatherInput
         return (output, newState.MoveToOuterDisposeScope());
     }
 
-    // hₜ = tanh(xwₜ + hₜ₋₁ W_hhᵀ): two ops per step (addmm, tanh). xw holds both biases.
-    private static Tensor RnnLoop(Tensor xw, Tensor h0, Tensor wHh)
+    // Runs cell(xwₜ, hₜ₋₁) → hₜ for every step, each in its own dispose scope, and stacks the hₜ: (steps, batch, hiddens).
+    private static Tensor Unroll(Tensor xw, Tensor h0, Func<Tensor, Tensor, Tensor> cell)
     {
-        var steps = xw.shape[0];
-        var whhT = wHh.t();
         var h = h0;
-        var ys = new Tensor[steps];
-        for (var t = 0; t < steps; t++)
+        var ys = new Tensor[xw.shape[0]];
+        for (var t = 0; t < ys.Length; t++)
         {
             using var inner = NewDisposeScope();
-            h = addmm(xw[t], h, whhT, 1, 1).tanh_();
+            h = cell(xw[t], h);
             ys[t] = h.MoveToOuterDisposeScope();
         }
         return stack(ys);
     }
 
+    // hₜ = tanh(xwₜ + hₜ₋₁ W_hhᵀ): two ops per step (addmm, tanh). xw holds both biases.
+    private static Tensor RnnLoop(Tensor xw, Tensor h0, Tensor wHh)
+    {
+        var whhT = wHh.t();
+        return Unroll(xw, h0, (x, h) => addmm(x, h, whhT, 1, 1).tanh_());
+    }
+
     // PyTorch's GRU, gates (r, z, n): r = σ(x_r + h W_hrᵀ + b_hr), z = σ(...), n = tanh(x_n + r ⊙ (h W_hnᵀ + b_hn)),
     // h' = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n). xw already holds x W_ihᵀ + b_ih.
-    private static (Tensor Y, Tensor H) GruLoop(Tensor xw, Tensor h0, Tensor wHh, Tensor bHh)
+    private static Tensor GruLoop(Tensor xw, Tensor h0, Tensor wHh, Tensor bHh)
     {
-        var steps = xw.shape[0];
         var whhT = wHh.t();
-        var h = h0;
-        var ys = new Tensor[steps];
-        for (var t = 0; t < steps; t++)
+        return Unroll(xw, h0, (x, h) =>
         {
-            using var inner = NewDisposeScope();
             var gh = addmm(bHh, h, whhT, 1, 1).chunk(3, 1);
-            var gx = xw[t].chunk(3, 1);
+            var gx = x.chunk(3, 1);
             var r = sigmoid(gx[0] + gh[0]);
             var z = sigmoid(gx[1] + gh[1]);
             var n = tanh(gx[2] + r * gh[2]);
-            h = n + z * (h - n);
-            ys[t] = h.MoveToOuterDisposeScope();
-        }
-        return (stack(ys), h);
+            return n + z * (h - n);
+        });
     }
 
     // PyTorch's LSTM, gates (i, f, g, o): c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g), h' = σ(o) ⊙ tanh(c').
-    // xw already holds x W_ihᵀ + b_ih + b_hh.
-    private static (Tensor Y, Tensor H, Tensor C) LstmLoop(Tensor xw, Tensor h0, Tensor c0, Tensor wHh)
+    // xw already holds x W_ihᵀ + b_ih + b_hh. Returns the outputs and the last memory cell.
+    private static (Tensor Y, Tensor C) LstmLoop(Tensor xw, Tensor h0, Tensor c0, Tensor wHh)
     {
-        var steps = xw.shape[0];
         var whhT = wHh.t();
-        var h = h0;
         var c = c0;
-        var ys = new Tensor[steps];
-        for (var t = 0; t < steps; t++)
+        var y = Unroll(xw, h0, (x, h) =>
         {
-            using var inner = NewDisposeScope();
-            var gates = addmm(xw[t], h, whhT, 1, 1).chunk(4, 1);
-            c = sigmoid(gates[1]) * c + sigmoid(gates[0]) * tanh(gates[2]);
-            h = sigmoid(gates[3]) * tanh(c);
-            ys[t] = h.MoveToOuterDisposeScope();
-            c.MoveToOuterDisposeScope();
-        }
-        return (stack(ys), h, c);
+            var gates = addmm(x, h, whhT, 1, 1).chunk(4, 1);
+            c = (sigmoid(gates[1]) * c + sigmoid(gates[0]) * tanh(gates[2])).MoveToOuterDisposeScope();
+            return sigmoid(gates[3]) * tanh(c);
+        });
+        return (y, c);
     }
 }
