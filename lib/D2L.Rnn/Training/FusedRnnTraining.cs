@@ -19,6 +19,7 @@ internal sealed class FusedRnnTraining : ITrainingStep
     private readonly int _batch, _steps;
     private readonly int _callerThreads;
     private readonly double _learningRate, _clipTheta;
+    private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
     private bool _hasState;
 
     /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
@@ -42,6 +43,7 @@ internal sealed class FusedRnnTraining : ITrainingStep
         _slices = Enumerable.Range(0, shards)
             .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
         _shards = _slices.Select(s => new FusedRnnShard(_parameters, s.Length, steps)).ToArray();
+        _updates = _parameters.Pairs(_shards[0].Gradients).ToArray(); // shard 0's buffer receives the sum
         _lossSums = new double[shards];
         // Every shard thread computes single-threaded; the caller is one of them. Restored by Dispose.
         _callerThreads = get_num_threads();
@@ -76,14 +78,11 @@ internal sealed class FusedRnnTraining : ITrainingStep
     /// <summary>Sums the shards' gradients, clips them to norm θ and takes the SGD step.</summary>
     public void Update()
     {
-        double learningRate = _learningRate, clipTheta = _clipTheta;
         using var noGrad = no_grad();
         var total = _shards[0].Gradients;
         for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
-        using var squares = total.Flat.dot(total.Flat);
-        var norm = Math.Sqrt(squares.item<float>());
-        if (norm > clipTheta) total.Flat.mul_(clipTheta / norm);
-        foreach (var (parameter, gradient) in _parameters.Pairs(total)) parameter.add_(gradient, -learningRate);
+        GradClipping.ClipGradients([total.Flat], _clipTheta);
+        foreach (var (parameter, gradient) in _updates) parameter.add_(gradient, -_learningRate);
         _parameters.RefreshInputTable();
     }
 

@@ -14,8 +14,13 @@ public static class GradClipping
     public static double Clip(IEnumerable<Parameter> parameters, double theta)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        return ClipGradients(parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList(), theta);
+    }
+
+    /// <summary>The same on the gradient tensors themselves (the fused training step keeps them in one flat buffer).</summary>
+    internal static double ClipGradients(IReadOnlyList<Tensor> grads, double theta)
+    {
         if (!(theta > 0)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "The clipping threshold must be positive.");
-        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         if (grads.Count == 0) return 0;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
