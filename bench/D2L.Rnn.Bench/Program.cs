@@ -4,16 +4,13 @@
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
 //                                                        [--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory]
 //
-// "straightforward" is the reference (one-hot input, TorchSharp's modules, autograd); "fast" is InputEncoding.Gather,
-// which for a one-layer RNN trains with the hand-written step split over --threads cores (FusedRnnTraining).
+// "straightforward" is the reference (TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd);
+// "fast" is the default, which for a one-layer RNN trains with the hand-written step split over --threads cores.
 //
 // Data: $D2L_DATA_DIR (or the repo's usual data directory) must hold timemachine.txt.
 using System.Diagnostics;
 using D2L.Rnn.Bench;
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
-using D2L.Rnn.Prediction;
-using D2L.Rnn.Training;
+using D2L.Rnn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,20 +28,20 @@ report.Emit("corpus.tokens", full.Indices.Length, "tokens");
 
 const double PyTorchReference = 130_000; // tokens/sec, d2l 0.17 RNN on this machine type (given, not measured here)
 // In the order given by --paths (the first one also pays for warming the process up).
-var paths = options.Paths.Select(p => (p, p == "fast" ? InputEncoding.Gather : InputEncoding.OneHot)).ToArray();
+var paths = options.Paths.Select(p => (p, Fast: p == "fast")).ToArray();
 
 // 1. Memory over a longer run (first, so that VmHWM is not the peak of the larger runs below) on the ch8 corpus (10,000 tokens): RSS after epoch 5 and after the last epoch.
 var small = TimeMachine.LoadD2l(maxTokens: 10_000);
-foreach (var (pathName, encoding) in options.Memory ? paths : [])
+foreach (var (pathName, fast) in options.Memory ? paths : [])
 {
     manual_seed(7);
-    using var model = new RNNModel(new ModelConfig(CellKind.Rnn, small.Vocab.Count, 256)) { InputEncoding = encoding };
+    using var model = new RNNModel(new ModelConfig(CellKind.Rnn, small.Vocab.Count, 256));
     var data = new SeqDataLoader(small.Indices, 32, 35, useRandomIter: false, seed: 7);
     var last = options.MemEpochs;
     var middle = last / 2;
     (long Rss, long Hwm, long GcCommitted) at5 = default, atMiddle = default, atLast = default;
     Trainer.Train(model, data, small.Vocab,
-        new TrainOptions { NumEpochs = last, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 },
+        new TrainOptions { NumEpochs = last, LearningRate = 1, ClipTheta = 1, PredictEvery = 0, UseFastPath = fast, Threads = options.Threads },
         e =>
         {
             if (e.Epoch == 5) at5 = ProcStatus.Read();
@@ -75,7 +72,7 @@ foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCas
     var name = kind.ToString().ToLowerInvariant();
     var rates = new Dictionary<string, double>();
     RNNModel? model = null;
-    foreach (var (pathName, encoding) in paths)
+    foreach (var (pathName, fast) in paths)
     {
         // Only a one-layer RNN trains differently on the fast path; a GRU or an LSTM trains through the same
         // TorchSharp modules on both, so it is trained once and only generation is measured per path.
@@ -83,11 +80,11 @@ foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCas
         {
             model?.Dispose();
             manual_seed(42);
-            model = new RNNModel(new ModelConfig(kind, vocab.Count, 256)) { InputEncoding = encoding };
+            model = new RNNModel(new ModelConfig(kind, vocab.Count, 256));
             var data = new SeqDataLoader(full.Indices, 32, 35, useRandomIter: false, seed: 42);
             var epochs = new List<EpochReport>();
             Trainer.Train(model, data, vocab,
-                new TrainOptions { NumEpochs = 1 + options.Epochs, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 },
+                new TrainOptions { NumEpochs = 1 + options.Epochs, LearningRate = 1, ClipTheta = 1, PredictEvery = 0, UseFastPath = fast, Threads = options.Threads },
                 epochs.Add);
             var measured = epochs.Skip(1).ToList();
             var rate = measured.Sum(e => (double)e.Tokens) / measured.Sum(e => e.Seconds);
@@ -97,7 +94,6 @@ foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCas
                 $"{measured.Count} epochs after 1 warm-up epoch; final perplexity {epochs[^1].Perplexity:F3}; " +
                 $"epochs {string.Join(", ", measured.Select(e => Math.Round(e.Tokens / e.Seconds)))}");
         }
-        model.InputEncoding = encoding;
 
         // Generation speed with the trained model (Predictor.Predict, argmax, batch 1).
         if (kind == CellKind.Rnn || !options.Quick)

@@ -1,4 +1,4 @@
-using D2L.Rnn.Training;
+using D2L.Rnn;
 
 namespace D2L.Rnn.Notebooks;
 

@@ -1,4 +1,4 @@
-using D2L.Rnn.Training;
+using D2L.Rnn;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Chart = Plotly.NET.CSharp.Chart;
@@ -45,13 +45,5 @@ public static class PerplexityChart
     }
 
     /// <summary>Writes <see cref="ToStandaloneHtml"/> to <paramref name="path"/> (atomically), creating its folder.</summary>
-    public static string SaveStandaloneHtml(GenericChart chart, string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        File.WriteAllText(tmp, ToStandaloneHtml(chart));
-        File.Move(tmp, full, overwrite: true);
-        return full;
-    }
+    public static string SaveStandaloneHtml(GenericChart chart, string path) => AtomicFile.WriteAllText(path, ToStandaloneHtml(chart));
 }

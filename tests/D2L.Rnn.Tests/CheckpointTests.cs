@@ -1,6 +1,4 @@
-using D2L.Rnn.Checkpoints;
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
+using D2L.Rnn;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn.Tests;
@@ -13,13 +11,14 @@ public sealed class CheckpointTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData(CellKind.Rnn, 1)]
-    [InlineData(CellKind.Gru, 1)]
-    [InlineData(CellKind.Lstm, 2)]
-    public void SaveThenLoadGivesIdenticalOutputs(CellKind kind, int layers)
+    [InlineData(CellKind.Rnn, 1, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Rnn, 1, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Gru, 1, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 2, Nonlinearity.Tanh)]
+    public void SaveThenLoadGivesIdenticalOutputs(CellKind kind, int layers, Nonlinearity nonlinearity)
     {
         manual_seed(12);
-        using var model = new RNNModel(new ModelConfig(kind, Vocab.Count, 10, layers));
+        using var model = new RNNModel(new ModelConfig(kind, Vocab.Count, 10, layers, nonlinearity));
         var path = Path.Combine(_dir, "m.ckpt");
         Checkpoint.Save(path, model, Vocab, new Dictionary<string, string> { ["epochs"] = "7" });
 
@@ -70,5 +69,26 @@ public sealed class CheckpointTests : IDisposable
         using var other = new RNNModel(new ModelConfig(CellKind.Gru, Vocab.Count, 10));
         var e = Assert.Throws<CheckpointException>(() => Checkpoint.LoadInto(other, path));
         Assert.Contains("does not fit", e.Message);
+    }
+
+    /// <summary>
+    /// Files written by version 1 of the format (children named _rnn and _dense, no nonlinearity), made with the
+    /// library as it was then: each recorded its own prediction and perplexity on the first 500 tokens.
+    /// </summary>
+    [Theory]
+    [InlineData("v1-rnn.ckpt", CellKind.Rnn, 1)]
+    [InlineData("v1-lstm-2-layers.ckpt", CellKind.Lstm, 2)]
+    public void Version1FilesStillLoadAndPredictWhatTheyDidWhenSaved(string file, CellKind kind, int layers)
+    {
+        var (model, vocab, notes) = Checkpoint.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", file));
+        using (model)
+        {
+            Assert.Equal(new ModelConfig(kind, 28, 16, layers), model.Config);
+            var corpus = TimeMachine.LoadD2l(maxTokens: 2000, dataDirectory: TestData.Directory);
+            Assert.Equal(corpus.Vocab.IdxToToken, vocab.IdxToToken);
+            Assert.Equal(notes["prediction"], Predictor.Predict("time traveller", 20, model, vocab));
+            var saved = double.Parse(notes["perplexity of the first 500 tokens"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(saved, Evaluator.Perplexity(model, corpus.Indices[..500]), 1e-5);
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using D2L.Rnn.Data;
+using D2L.Rnn;
 
 namespace D2L.Rnn.Tests;
 

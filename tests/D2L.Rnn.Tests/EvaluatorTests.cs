@@ -1,5 +1,4 @@
-using D2L.Rnn.Evaluation;
-using D2L.Rnn.Model;
+using D2L.Rnn;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn.Tests;

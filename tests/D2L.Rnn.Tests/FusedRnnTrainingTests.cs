@@ -1,6 +1,5 @@
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
-using D2L.Rnn.Training;
+using D2L.Rnn;
+using D2L.Rnn.FastPath;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn.Tests;
@@ -13,10 +12,10 @@ public class FusedRnnTrainingTests
 {
     private const int Vocab = 28, Hiddens = 24, Steps = 7;
 
-    private static RNNModel NewModel(int seed, InputEncoding encoding)
+    private static RNNModel NewModel(int seed, Nonlinearity nonlinearity = Nonlinearity.Tanh)
     {
         manual_seed(seed);
-        return new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens)) { InputEncoding = encoding };
+        return new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens, Nonlinearity: nonlinearity));
     }
 
     /// <summary>Reference loss and gradients (parameter order) for one minibatch from state h0 (layers, batch, hiddens).</summary>
@@ -35,13 +34,15 @@ public class FusedRnnTrainingTests
         FloatAssert.Close(expected, actual, what, atol, rtol);
 
     [Theory]
-    [InlineData(3, 1)]   // one shard
-    [InlineData(16, 2)]  // two shards of 8 sequences
-    [InlineData(27, 3)]  // three uneven shards (9 each)
-    [InlineData(20, 4)]  // asks for 4, gets 2: every shard keeps at least 8 sequences
-    public void SameLossAndGradientsAsAutogradOnRandomInputs(int batch, int maxShards)
+    [InlineData(3, 1, Nonlinearity.Tanh)]   // one shard
+    [InlineData(16, 2, Nonlinearity.Tanh)]  // two shards of 8 sequences
+    [InlineData(27, 3, Nonlinearity.Tanh)]  // three uneven shards (9 each)
+    [InlineData(20, 4, Nonlinearity.Tanh)]  // asks for 4, gets 2: every shard keeps at least 8 sequences
+    [InlineData(3, 1, Nonlinearity.ReLU)]
+    [InlineData(27, 3, Nonlinearity.ReLU)]
+    public void SameLossAndGradientsAsAutogradOnRandomInputs(int batch, int maxShards, Nonlinearity nonlinearity)
     {
-        using var model = NewModel(31, InputEncoding.OneHot);
+        using var model = NewModel(31, nonlinearity);
         using var x1 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y1 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var x2 = randint(0, Vocab, [batch, Steps], dtype: int64);
@@ -69,13 +70,15 @@ public class FusedRnnTrainingTests
     }
 
     [Theory]
-    [InlineData(1e-3)] // clipping active: the norm is far above θ
-    [InlineData(1e6)]  // clipping inactive
-    public void TheUpdateIsClippedSgdAsTheReference(double theta)
+    [InlineData(1e-3, Nonlinearity.Tanh)] // clipping active: the norm is far above θ
+    [InlineData(1e6, Nonlinearity.Tanh)]  // clipping inactive
+    [InlineData(1e-3, Nonlinearity.ReLU)]
+    [InlineData(1e6, Nonlinearity.ReLU)]
+    public void TheUpdateIsClippedSgdAsTheReference(double theta, Nonlinearity nonlinearity)
     {
         const int batch = 16;
-        using var reference = NewModel(5, InputEncoding.OneHot);
-        using var fast = NewModel(5, InputEncoding.Gather);
+        using var reference = NewModel(5, nonlinearity);
+        using var fast = NewModel(5, nonlinearity);
         using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
         using (var step = new ModuleTrainingStep(reference, learningRate: 0.5, clipTheta: theta))
@@ -90,7 +93,7 @@ public class FusedRnnTrainingTests
         }
         var expected = reference.parameters().Select(p => p.data<float>().ToArray()).ToArray();
         var actual = fast.parameters().Select(p => p.data<float>().ToArray()).ToArray();
-        using var untrained = NewModel(5, InputEncoding.OneHot);
+        using var untrained = NewModel(5, nonlinearity);
         var before = untrained.parameters().Select(p => p.data<float>().ToArray()).ToArray();
         for (var i = 0; i < expected.Length; i++)
         {
@@ -100,14 +103,14 @@ public class FusedRnnTrainingTests
     }
 
     [Fact]
-    public void OnlyAOneLayerRnnWithTheGatherEncodingTakesTheFusedPath()
+    public void OnlyAOneLayerRnnWithBiasesTakesTheFusedPath()
     {
-        using var oneHot = NewModel(1, InputEncoding.OneHot);
-        using var gather = NewModel(1, InputEncoding.Gather);
-        using var gru = new RNNModel(new ModelConfig(CellKind.Gru, Vocab, Hiddens)) { InputEncoding = InputEncoding.Gather };
-        using var deep = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens, 2)) { InputEncoding = InputEncoding.Gather };
-        Assert.False(FusedRnnTraining.Supports(oneHot));
-        Assert.True(FusedRnnTraining.Supports(gather));
+        using var tanh = NewModel(1);
+        using var relu = NewModel(1, Nonlinearity.ReLU);
+        using var gru = new RNNModel(new ModelConfig(CellKind.Gru, Vocab, Hiddens));
+        using var deep = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab, Hiddens, 2));
+        Assert.True(FusedRnnTraining.Supports(tanh));
+        Assert.True(FusedRnnTraining.Supports(relu));
         Assert.False(FusedRnnTraining.Supports(gru));
         Assert.False(FusedRnnTraining.Supports(deep));
     }
@@ -116,11 +119,11 @@ public class FusedRnnTrainingTests
     public void TrainingLeavesTheThreadSettingAsItFoundIt()
     {
         var corpus = TimeMachine.LoadD2l(maxTokens: 5_000, dataDirectory: TestData.Directory);
-        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, 16)) { InputEncoding = InputEncoding.Gather };
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, 16));
         var threads = get_num_threads();
         try
         {
-            set_num_threads(2); // two shards
+            set_num_threads(2); // the caller's setting, which the shard threads must not change
             Trainer.Train(model, new SeqDataLoader(corpus.Indices, 32, 10, seed: 1), corpus.Vocab,
                 new TrainOptions { NumEpochs = 1, PredictEvery = 0 });
             Assert.Equal(2, get_num_threads());
@@ -134,7 +137,7 @@ public class FusedRnnTrainingTests
     [Fact]
     public void AMinibatchOfTheWrongShapeIsNamed()
     {
-        using var model = NewModel(2, InputEncoding.Gather);
+        using var model = NewModel(2);
         using var fused = new FusedRnnTraining(model, 8, Steps, 1, 1, 1);
         using var x = zeros([8, Steps + 1], int64);
         var e = Assert.Throws<ArgumentException>(() => fused.ComputeGradients(x, x, freshState: true));

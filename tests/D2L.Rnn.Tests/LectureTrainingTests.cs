@@ -1,7 +1,4 @@
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
-using D2L.Rnn.Prediction;
-using D2L.Rnn.Training;
+using D2L.Rnn;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

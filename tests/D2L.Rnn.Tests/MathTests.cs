@@ -1,4 +1,4 @@
-using D2L.Rnn.Training;
+using D2L.Rnn;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using D2L.Rnn.Model;
+using D2L.Rnn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -83,7 +83,7 @@ public class ModelShapeTests
         using var oneHot = nn.functional.one_hot(tokens.T, 10).to(float32);
         var (y, s2) = model.Recur(oneHot, state);
         s2.Dispose();
-        using var expected = model.Dense.call(y.reshape(-1, 8));
+        using var expected = model.Linear.call(y.reshape(-1, 8));
         Assert.True(scores.allclose(expected));
     }
 

@@ -1,4 +1,4 @@
-using D2L.Rnn.Data;
+using D2L.Rnn;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn.Tests;

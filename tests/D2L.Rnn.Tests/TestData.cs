@@ -1,4 +1,4 @@
-using D2L.Rnn.Data;
+using D2L.Rnn.Tests.Shared;
 
 namespace D2L.Rnn.Tests;
 
@@ -9,21 +9,11 @@ public static class TestData
 
     public static string TimeMachinePath => CorpusFiles.Locate(Corpus.TimeMachine, dataDirectory: Directory);
 
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
-            throw new InvalidOperationException("Notebooks.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     private static string Find()
     {
         var fromEnv = Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
-        var shared = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
-        return System.IO.Directory.Exists(shared) ? shared : Path.Combine(RepoRoot, "data");
+        var shared = Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "data"));
+        return System.IO.Directory.Exists(shared) ? shared : Path.Combine(RepositoryRoot.Path, "data");
     }
 }

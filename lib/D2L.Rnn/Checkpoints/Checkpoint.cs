@@ -1,24 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Checkpoints;
+namespace D2L.Rnn;
 
 /// <summary>
 /// Saves and loads a trained model with its vocabulary and configuration in one file.
 /// Layout: a magic line, the length and bytes of a JSON header (config, vocabulary, notes), the TorchSharp
 /// state dict, and a SHA-256 of everything before it, so that a damaged file is recognised as such.
 /// </summary>
+/// <remarks>
+/// Version 2 names the parameters as d2l does (<c>rnn.*</c>, <c>linear.*</c>) and records the RNN's nonlinearity.
+/// Version 1 files (<c>_rnn.*</c>, <c>_dense.*</c>, always tanh) still load.
+/// </remarks>
 public static class Checkpoint
 {
-    private static readonly byte[] Magic = "D2L.Rnn checkpoint v1\n"u8.ToArray();
-
-    private sealed record Header(CellKind Kind, int VocabSize, int NumHiddens, int NumLayers, string[] Tokens,
-        Dictionary<string, string> Notes);
+    private static readonly byte[] Magic = "D2L.Rnn checkpoint v2\n"u8.ToArray();
+    private static readonly byte[] MagicV1 = "D2L.Rnn checkpoint v1\n"u8.ToArray();
 
     /// <summary>
     /// Writes <paramref name="model"/> and <paramref name="vocab"/> to <paramref name="path"/> atomically
@@ -36,8 +37,10 @@ public static class Checkpoint
         model.EnsureFits(vocab);
 
         var c = model.Config;
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Header(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers,
-            vocab.IdxToToken.ToArray(), new Dictionary<string, string>(notes ?? new Dictionary<string, string>())));
+        var header = JsonSerializer.SerializeToUtf8Bytes(
+            new CheckpointHeader(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers, c.Nonlinearity, vocab.IdxToToken.ToArray(),
+                new Dictionary<string, string>(notes ?? new Dictionary<string, string>())),
+            CheckpointJson.Default.CheckpointHeader);
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
@@ -47,23 +50,11 @@ public static class Checkpoint
             model.save(writer);
         }
         var bytes = body.ToArray();
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".{Environment.ProcessId}.tmp";
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = File.Create(tmp))
-            {
-                file.Write(bytes);
-                file.Write(SHA256.HashData(bytes));
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+            file.Write(bytes);
+            file.Write(SHA256.HashData(bytes));
+        });
     }
 
     /// <summary>Reads a checkpoint into a new model (on the CPU) with its vocabulary and notes.</summary>
@@ -71,10 +62,10 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The file is not a checkpoint, or it is damaged.</exception>
     public static (RNNModel Model, Vocab Vocab, IReadOnlyDictionary<string, string> Notes) Load(string path)
     {
-        var (header, weights) = Read(path);
-        var model = new RNNModel(new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers));
-        LoadWeights(model, weights, path);
-        return (model, Vocab.FromIndexOrder(header.Tokens), header.Notes);
+        var file = Read(path);
+        var model = new RNNModel(file.Config);
+        LoadWeights(model, file, path);
+        return (model, Vocab.FromIndexOrder(file.Header.Tokens), file.Header.Notes);
     }
 
     /// <summary>Loads a checkpoint's weights into an existing model, which must have the same configuration.</summary>
@@ -82,20 +73,21 @@ public static class Checkpoint
     public static void LoadInto(RNNModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (header, weights) = Read(path);
-        var saved = new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers);
-        if (saved != model.Config)
-            throw new CheckpointException($"'{path}' holds a model {saved}, which does not fit this model {model.Config}.");
-        LoadWeights(model, weights, path);
+        var file = Read(path);
+        if (file.Config != model.Config)
+            throw new CheckpointException($"'{path}' holds a model {file.Config}, which does not fit this model {model.Config}.");
+        LoadWeights(model, file, path);
     }
 
-    private static (Header Header, byte[] Weights) Read(string path)
+    private sealed record CheckpointFile(int Version, CheckpointHeader Header, ModelConfig Config, byte[] Weights);
+
+    private static CheckpointFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{Path.GetFullPath(path)}'.", path);
         var all = File.ReadAllBytes(path);
-        if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new CheckpointException($"'{path}' is not a D2L.Rnn checkpoint (it does not start with the checkpoint marker).");
+        var version = all.AsSpan().StartsWith(Magic) ? 2 : all.AsSpan().StartsWith(MagicV1) ? 1
+            : throw new CheckpointException($"'{path}' is not a D2L.Rnn checkpoint (it does not start with the checkpoint marker).");
         if (all.Length < Magic.Length + 4 + 32 ||
             !SHA256.HashData(all.AsSpan(0, all.Length - 32)).AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
             throw new CheckpointException($"'{path}' is damaged: its checksum does not match its contents (truncated or modified).");
@@ -103,10 +95,11 @@ public static class Checkpoint
         {
             var length = BitConverter.ToInt32(all, Magic.Length);
             var headerStart = Magic.Length + 4;
-            var header = JsonSerializer.Deserialize<Header>(all.AsSpan(headerStart, length))
+            var header = JsonSerializer.Deserialize(all.AsSpan(headerStart, length), CheckpointJson.Default.CheckpointHeader)
                          ?? throw new CheckpointException($"'{path}' has an empty header.");
-            var weightsStart = headerStart + length;
-            return (header, all[weightsStart..^32]);
+            var config = new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers, header.Nonlinearity);
+            config.Validate();
+            return new CheckpointFile(version, header, config, all[(headerStart + length)..^32]);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -114,14 +107,15 @@ public static class Checkpoint
         }
     }
 
-    private static void LoadWeights(RNNModel model, byte[] weights, string path)
+    private static void LoadWeights(RNNModel model, CheckpointFile file, string path)
     {
         var device = model.Device;
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(weights));
+            using var reader = new BinaryReader(new MemoryStream(file.Weights));
             model.to(CPU);
-            model.load(reader);
+            if (file.Version == 1) LoadVersion1(model, reader);
+            else model.load(reader);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -130,6 +124,32 @@ public static class Checkpoint
         finally
         {
             model.to(device);
+        }
+    }
+
+    // Version 1 named the children _rnn and _dense: load into a module with those names, then copy across.
+    private static void LoadVersion1(RNNModel model, BinaryReader reader)
+    {
+        using var legacy = new Version1Layout(model.Config);
+        legacy.load(reader);
+        var target = model.state_dict();
+        using var noGrad = no_grad();
+        foreach (var (name, value) in legacy.state_dict())
+            target[name.Replace("_rnn.", "rnn.").Replace("_dense.", "linear.")].copy_(value);
+    }
+
+    private sealed class Version1Layout : nn.Module
+    {
+#pragma warning disable IDE1006, IDE0052 // the names are the state-dict keys of version 1 files
+        private readonly nn.Module _rnn;
+        private readonly Linear _dense;
+#pragma warning restore IDE1006, IDE0052
+
+        public Version1Layout(ModelConfig config) : base("RNNModel")
+        {
+            _rnn = RecurrentLayer.Create(config);
+            _dense = nn.Linear(config.NumHiddens, config.VocabSize);
+            RegisterComponents();
         }
     }
 }

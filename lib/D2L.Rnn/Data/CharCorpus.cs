@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>A character-level corpus: the preprocessed text, its vocabulary and the text as token indices.</summary>
 /// <param name="Text">The preprocessed text (each character is one token).</param>

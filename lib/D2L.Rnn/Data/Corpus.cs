@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>A public-domain text the loaders can find locally or download: its file name, URL and SHA-1.</summary>
 /// <param name="FileName">The file name in a data directory.</param>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>Finds a corpus file: an explicit path, else the data directory, else a verified download into it.</summary>
 public static class CorpusFiles
@@ -34,12 +34,12 @@ public static class CorpusFiles
         var path = Path.Combine(dir, corpus.FileName);
         if (File.Exists(path))
         {
-            log?.Invoke($"Using {path}");
+            log?.Invoke($"Using {corpus.FileName} from the data directory");
             return path;
         }
 
         var source = url ?? corpus.Url;
-        log?.Invoke($"Downloading {source} to {path}");
+        log?.Invoke($"Downloading {corpus.FileName} from {source}");
         try
         {
             Download(source, path, corpus.Sha1);
@@ -60,38 +60,25 @@ public static class CorpusFiles
     /// Downloads <paramref name="url"/> to <paramref name="path"/> atomically: the bytes go to a temporary
     /// file beside it, are checked against <paramref name="sha1"/> (when given), and only then renamed into place.
     /// </summary>
-    public static void Download(Uri url, string path, string? sha1)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var tmp = path + $".{Environment.ProcessId}.{Guid.NewGuid():N}.part";
-        try
+    public static void Download(Uri url, string path, string? sha1) =>
+        AtomicFile.Write(path, file =>
         {
-            string actual;
-            using (var response = Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult())
+            using var response = Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            using var body = response.Content.ReadAsStream();
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+            var buffer = new byte[81920];
+            int n;
+            while ((n = body.Read(buffer)) > 0)
             {
-                response.EnsureSuccessStatusCode();
-                using var body = response.Content.ReadAsStream();
-                using var file = File.Create(tmp);
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-                var buffer = new byte[81920];
-                int n;
-                while ((n = body.Read(buffer)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    file.Write(buffer, 0, n);
-                }
-                actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+                hash.AppendData(buffer, 0, n);
+                file.Write(buffer, 0, n);
             }
+            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (sha1 is not null && !string.Equals(actual, sha1, StringComparison.OrdinalIgnoreCase))
                 throw new ChecksumMismatchException(
                     $"The file downloaded from {url} has SHA-1 {actual}, expected {sha1}; it was discarded.");
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+        });
 
     /// <summary>Lower-case hex SHA-1 of a file.</summary>
     public static string Sha1Of(string path)

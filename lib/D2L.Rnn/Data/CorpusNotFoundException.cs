@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>A corpus is neither on disk nor downloadable; the message says where to put it.</summary>
 public sealed class CorpusNotFoundException(string message, Exception? inner = null) : IOException(message, inner);

@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>Where corpora are looked for and cached.</summary>
 public static class DataDirectory
@@ -7,17 +7,15 @@ public static class DataDirectory
     public const string EnvironmentVariable = "D2L_DATA_DIR";
 
     /// <summary>
-    /// The data directory: <c>$D2L_DATA_DIR</c> when set, else the <c>data/</c> folder of this repository
-    /// (found by walking up from the current directory to <c>Notebooks.sln</c>), else <c>./data</c>.
+    /// The data directory: <c>$D2L_DATA_DIR</c> when set, else a folder of the user's own,
+    /// <c>d2l-rnn/data</c> under the local application data folder (<c>~/.local/share</c> on Linux,
+    /// <c>%LOCALAPPDATA%</c> on Windows, <c>~/Library/Application Support</c> on macOS).
     /// </summary>
     public static string Resolve()
     {
         var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return Path.Combine(dir.FullName, "data");
-        }
-        return Path.GetFullPath("data");
+        var appData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        return Path.Combine(string.IsNullOrEmpty(appData) ? Path.GetTempPath() : appData, "d2l-rnn", "data");
     }
 }

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>
 /// Minibatches of (X, Y) token sequences, as d2l's <c>SeqDataLoader</c>: each enumeration is one epoch and

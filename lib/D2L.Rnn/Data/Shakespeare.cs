@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>Shakespeare for STAT 157 homework 8: letters only, lower case, one space between words.</summary>
 public static class Shakespeare

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>How raw corpus text becomes the character sequence a model learns from.</summary>
 public abstract partial record TextPreset

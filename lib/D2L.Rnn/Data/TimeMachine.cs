@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>The Time Machine corpus, loaded as in the lecture or as in d2l 0.17.</summary>
 public static class TimeMachine

@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Data;
+namespace D2L.Rnn;
 
 /// <summary>
 /// A token vocabulary exactly as d2l's <c>Vocab</c>: index 0 is <c>&lt;unk&gt;</c>, then the reserved tokens,

@@ -1,8 +1,6 @@
-using D2L.Rnn.Model;
-using D2L.Rnn.Training;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Evaluation;
+namespace D2L.Rnn;
 
 /// <summary>Perplexity of held-out text, with no parameter update.</summary>
 public static class Evaluator
@@ -48,6 +46,6 @@ public static class Evaluator
             state.Dispose();
             model.train(wasTraining);
         }
-        return Training.Perplexity.FromLossSum(lossSum, tokens);
+        return D2L.Rnn.Perplexity.FromLossSum(lossSum, tokens);
     }
 }

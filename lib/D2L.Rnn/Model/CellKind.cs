@@ -1,9 +1,9 @@
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>The recurrent layer inside an <see cref="RNNModel"/>.</summary>
 public enum CellKind
 {
-    /// <summary>Elman RNN with tanh (d2l's <c>nn.RNN</c>).</summary>
+    /// <summary>Elman RNN (d2l's <c>nn.RNN</c>), with tanh or ReLU (<see cref="Nonlinearity"/>).</summary>
     Rnn,
     /// <summary>Gated recurrent unit.</summary>
     Gru,

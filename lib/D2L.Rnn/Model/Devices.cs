@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>Where to compute, as d2l's <c>try_gpu</c>: the GPU when there is one, else the CPU.</summary>
 public static class Devices

@@ -1,12 +1,20 @@
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>Everything needed to rebuild an <see cref="RNNModel"/> (saved in checkpoints).</summary>
 /// <param name="Kind">RNN, GRU or LSTM.</param>
 /// <param name="VocabSize">Number of tokens: the one-hot width and the number of outputs.</param>
 /// <param name="NumHiddens">Hidden units per layer.</param>
 /// <param name="NumLayers">Stacked recurrent layers.</param>
-public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 256, int NumLayers = 1)
+/// <param name="Nonlinearity">The activation of a plain RNN (GRU and LSTM have their own gates and ignore it).</param>
+public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 256, int NumLayers = 1,
+    Nonlinearity Nonlinearity = Nonlinearity.Tanh)
 {
+    /// <summary>
+    /// The 2019 lecture's model: one RNN layer of 256 hidden units with ReLU, the default of MXNet Gluon's
+    /// <c>rnn.RNN(num_hiddens)</c> (PyTorch and TorchSharp default to tanh).
+    /// </summary>
+    public static ModelConfig Lecture2019(int vocabSize) => new(CellKind.Rnn, vocabSize, 256, 1, Nonlinearity.ReLU);
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
@@ -14,5 +22,8 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
         if (VocabSize <= 0) throw new ArgumentOutOfRangeException(nameof(VocabSize), VocabSize, "The vocabulary size must be positive.");
         if (NumHiddens <= 0) throw new ArgumentOutOfRangeException(nameof(NumHiddens), NumHiddens, "The number of hidden units must be positive.");
         if (NumLayers <= 0) throw new ArgumentOutOfRangeException(nameof(NumLayers), NumLayers, "The number of layers must be positive.");
+        if (!Enum.IsDefined(Nonlinearity)) throw new ArgumentOutOfRangeException(nameof(Nonlinearity), Nonlinearity, "Unknown nonlinearity.");
+        if (Kind != CellKind.Rnn && Nonlinearity != Nonlinearity.Tanh)
+            throw new ArgumentException($"Only a plain RNN takes a nonlinearity; a {Kind} has its own gates.", nameof(Nonlinearity));
     }
 }

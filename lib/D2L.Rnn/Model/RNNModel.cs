@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>
 /// d2l's <c>RNNModel</c>: token indices → one-hot vectors → a recurrent layer (RNN, GRU or LSTM) → a dense
@@ -10,44 +10,77 @@ namespace D2L.Rnn.Model;
 /// </summary>
 public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>
 {
-    private readonly nn.Module _rnn;
-    private readonly Linear _dense;
+    // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book.
+#pragma warning disable IDE1006
+    private readonly nn.Module rnn;
+    private readonly Linear linear;
+#pragma warning restore IDE1006
 
     /// <summary>Builds the model on the CPU; move it with <c>model.to(device)</c>.</summary>
-    /// <param name="config">Kind, vocabulary size, hidden units and layers.</param>
+    /// <param name="config">Kind, vocabulary size, hidden units, layers and nonlinearity.</param>
     /// <param name="init">How the parameters start.</param>
-    public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default) : base(nameof(RNNModel))
+    public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
+        : this(RecurrentLayer.Create(Validated(config)), config)
+    {
+        Initialize(init);
+    }
+
+    /// <summary>
+    /// The lecture's <c>RNNModel(rnn_layer, vocab_size)</c>: wraps a layer made with <c>nn.RNN</c>, <c>nn.GRU</c>
+    /// or <c>nn.LSTM</c> whose input size is <paramref name="vocabSize"/>, and adds the dense output layer. The
+    /// model trains the layer itself (no copy); its configuration, nonlinearity included, is read from the layer.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer is of another kind, bidirectional, batch-first, without
+    /// biases, or its input size is not <paramref name="vocabSize"/>.</exception>
+    public RNNModel(nn.Module rnnLayer, int vocabSize)
+        : this(rnnLayer, RecurrentLayer.Describe(rnnLayer, vocabSize > 0 ? vocabSize
+            : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")))
+    {
+    }
+
+    private RNNModel(nn.Module rnnLayer, ModelConfig config) : base(nameof(RNNModel))
+    {
+        Config = config;
+        rnn = rnnLayer;
+        linear = nn.Linear(config.NumHiddens, config.VocabSize);
+        RegisterComponents();
+    }
+
+    private static ModelConfig Validated(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        if (!Enum.IsDefined(init)) throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown initialisation.");
-        Config = config;
-        _rnn = config.Kind switch
-        {
-            CellKind.Rnn => nn.RNN(config.VocabSize, config.NumHiddens, config.NumLayers),
-            CellKind.Gru => nn.GRU(config.VocabSize, config.NumHiddens, config.NumLayers),
-            _ => nn.LSTM(config.VocabSize, config.NumHiddens, config.NumLayers),
-        };
-        _dense = nn.Linear(config.NumHiddens, config.VocabSize);
-        RegisterComponents();
-        if (init == WeightInit.Normal001) InitNormal001();
+        return config;
     }
 
-    /// <summary>Kind, vocabulary size, hidden units and layers.</summary>
+    /// <summary>Kind, vocabulary size, hidden units, layers and nonlinearity.</summary>
     public ModelConfig Config { get; }
 
-    /// <summary>The recurrent layer (TorchSharp's RNN, GRU or LSTM module).</summary>
-    public nn.Module RecurrentLayer => _rnn;
+    /// <summary>The recurrent layer (TorchSharp's RNN, GRU or LSTM module): d2l's <c>self.rnn</c>.</summary>
+    public nn.Module Rnn => rnn;
 
-    /// <summary>The output layer.</summary>
-    public Linear Dense => _dense;
+    /// <summary>The dense output layer: d2l's <c>self.linear</c>.</summary>
+    public Linear Linear => linear;
+
+    /// <summary>The device of the parameters.</summary>
+    public Device Device => linear.weight!.device;
 
     /// <summary>
-    /// How token indices enter the recurrent layer: <see cref="Model.InputEncoding.OneHot"/> (the default, the
-    /// reference) or the faster <see cref="Model.InputEncoding.Gather"/>, which uses the same parameters and gives
-    /// the same results to float32 rounding. Not saved in checkpoints: it is a way of computing, not a weight.
+    /// Re-initialises every parameter, as Gluon's <c>model.initialize(force_reinit=True, init=...)</c>:
+    /// <see cref="WeightInit.Normal001"/> draws every weight from Normal(0, 0.01) and sets every bias to zero;
+    /// <see cref="WeightInit.Default"/> keeps TorchSharp's initialisation.
     /// </summary>
-    public InputEncoding InputEncoding { get; set; } = InputEncoding.OneHot;
+    public void Initialize(WeightInit init)
+    {
+        if (!Enum.IsDefined(init)) throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown initialisation.");
+        if (init == WeightInit.Default) return;
+        using var noGrad = no_grad();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.Contains("weight")) nn.init.normal_(p, 0, 0.01);
+            else nn.init.zeros_(p);
+        }
+    }
 
     /// <summary>
     /// One forward pass. <paramref name="inputs"/> holds token indices shaped (batch, steps); the output holds
@@ -56,18 +89,11 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// </summary>
     public override (Tensor Output, RnnState State) forward(Tensor inputs, RnnState state)
     {
-        // The fast path (see GatherInput.cs); the one-hot code below stays the reference.
-        if (InputEncoding == InputEncoding.Gather) return GatherInput.Forward(this, inputs, state);
-        return ForwardOneHot(inputs, state);
-    }
-
-    /// <summary>The reference forward pass (one-hot input), whatever <see cref="InputEncoding"/> says.</summary>
-    internal (Tensor Output, RnnState State) ForwardOneHot(Tensor inputs, RnnState state)
-    {
         using var scope = NewDisposeScope();
         var x = nn.functional.one_hot(inputs.T.to(int64), Config.VocabSize).to(float32);
         var (y, newState) = Recur(x, state);
-        var output = _dense.call(y.reshape(-1, y.shape[^1]));
+        // The dense layer sees (steps × batch, hiddens) and scores every token: (steps × batch, vocab).
+        var output = linear.call(y.reshape(-1, y.shape[^1]));
         output.MoveToOuterDisposeScope();
         return (output, newState.MoveToOuterDisposeScope());
     }
@@ -75,7 +101,8 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// <summary>Runs the recurrent layer alone on (steps, batch, features) input: outputs and the new state.</summary>
     public (Tensor Y, RnnState State) Recur(Tensor x, RnnState state)
     {
-        switch (_rnn)
+        ArgumentNullException.ThrowIfNull(state);
+        switch (rnn)
         {
             case LSTM lstm:
             {
@@ -90,7 +117,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
             }
             default:
             {
-                var (y, h) = ((RNN)_rnn).call(x, state.Hidden);
+                var (y, h) = ((RNN)rnn).call(x, state.Hidden);
                 return (y, new RnnState(h));
             }
         }
@@ -98,12 +125,12 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 
     /// <summary>
     /// The zero state for <paramref name="batchSize"/> sequences: (layers, batch, hiddens), a pair for an LSTM,
-    /// on <paramref name="device"/> (default: where the model's parameters are).
+    /// on <paramref name="device"/> (default: where the model's parameters are). d2l's <c>begin_state</c>.
     /// </summary>
     public RnnState BeginState(int batchSize, Device? device = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
-        device ??= _dense.weight!.device;
+        device ??= Device;
         long[] shape = [Config.NumLayers, batchSize, Config.NumHiddens];
         return Config.Kind == CellKind.Lstm
             ? new RnnState(zeros(shape, device: device), zeros(shape, device: device))
@@ -111,22 +138,9 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> (parameter <c>vocab</c>) when the vocabulary's size is not the model's.</summary>
-    internal void EnsureFits(Data.Vocab vocab)
+    internal void EnsureFits(Vocab vocab)
     {
         if (vocab.Count != Config.VocabSize)
             throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {Config.VocabSize}.", nameof(vocab));
-    }
-
-    /// <summary>The device of the parameters.</summary>
-    public Device Device => _dense.weight!.device;
-
-    private void InitNormal001()
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, p) in named_parameters())
-        {
-            if (name.Contains("weight")) nn.init.normal_(p, 0, 0.01);
-            else nn.init.zeros_(p);
-        }
     }
 }

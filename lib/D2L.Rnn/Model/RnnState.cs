@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>
 /// The hidden state of a recurrent layer: <see cref="Hidden"/> shaped (layers, batch, hiddens), and for an

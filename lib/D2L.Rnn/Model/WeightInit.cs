@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Model;
+namespace D2L.Rnn;
 
 /// <summary>How an <see cref="RNNModel"/>'s parameters start.</summary>
 public enum WeightInit

@@ -1,8 +1,6 @@
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Prediction;
+namespace D2L.Rnn;
 
 /// <summary>Generates text with an <see cref="RNNModel"/>, as d2l's <c>predict_ch8</c>.</summary>
 public static class Predictor

@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>What one epoch of training did: sent to the progress callback after every epoch.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>d2l's <c>grad_clipping</c>: rescale all gradients together when their joint L2 norm exceeds θ.</summary>
 public static class GradClipping

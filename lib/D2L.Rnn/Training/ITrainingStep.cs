@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>One minibatch of <see cref="Trainer.Train"/>, split where d2l checks the loss: gradients, then the update.</summary>
 internal interface ITrainingStep : IDisposable

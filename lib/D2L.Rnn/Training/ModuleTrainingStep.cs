@@ -1,7 +1,6 @@
-using D2L.Rnn.Model;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>
 /// The reference step, d2l's <c>train_epoch_ch8</c> body: the model's forward pass, autograd, <see cref="GradClipping"/>

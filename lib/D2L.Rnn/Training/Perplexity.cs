@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>Perplexity: exp of the mean cross-entropy per predicted token.</summary>
 public static class Perplexity

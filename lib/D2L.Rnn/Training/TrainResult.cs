@@ -1,4 +1,4 @@
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
 /// <param name="Epochs">One report per finished epoch.</param>

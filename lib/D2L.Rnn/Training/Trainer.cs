@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
-using D2L.Rnn.Prediction;
+using D2L.Rnn.FastPath;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn;
 
 /// <summary>d2l's <c>train_ch8</c>: minibatch SGD with gradient clipping, perplexity per epoch.</summary>
 public static class Trainer
@@ -15,9 +13,8 @@ public static class Trainer
     /// (a new random offset). With sequential sampling the state starts at zero each epoch and is detached
     /// after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
     /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; SGD; clipping on the
-    /// joint gradient norm. A one-layer RNN with <see cref="InputEncoding.Gather"/> trains on the fast path: the
-    /// same updates, computed by a hand-written step split over <c>torch.get_num_threads()</c> cores (libtorch runs
-    /// single-threaded per core meanwhile; the setting is restored afterwards).
+    /// joint gradient norm. A one-layer RNN trains on the fast path unless <see cref="TrainOptions.UseFastPath"/>
+    /// is false: the same updates, computed by a hand-written step split over the cores.
     /// </summary>
     /// <param name="model">The model; trained in place on its own device.</param>
     /// <param name="data">Minibatches; also decides random or sequential state handling.</param>
@@ -25,7 +22,7 @@ public static class Trainer
     /// <param name="options">Epochs, learning rate, clipping, predictions.</param>
     /// <param name="onEpoch">Called after every epoch (a live plot, a progress line).</param>
     /// <param name="cancellationToken">Stops at the next minibatch boundary; the result says Cancelled.</param>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite.</exception>
     public static TrainResult Train(RNNModel model, SeqDataLoader data, Vocab vocab, TrainOptions options,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
@@ -39,10 +36,7 @@ public static class Trainer
         var reports = new List<EpochReport>();
         var device = model.Device;
         model.train();
-        // The fast path (FusedRnnTraining.cs) when the model asks for it and is a one-layer RNN; else the reference.
-        using ITrainingStep step = FusedRnnTraining.Supports(model)
-            ? new FusedRnnTraining(model, data.BatchSize, data.NumSteps, options.LearningRate, options.ClipTheta, get_num_threads())
-            : new ModuleTrainingStep(model, options.LearningRate, options.ClipTheta);
+        using var step = NewStep(model, data, options);
         for (var epoch = 1; epoch <= options.NumEpochs; epoch++)
         {
             var (lossSum, tokens, seconds, finished) = TrainEpoch(step, data, device, epoch, cancellationToken);
@@ -61,6 +55,14 @@ public static class Trainer
         return new TrainResult(reports, Cancelled: false);
     }
 
+    // The fast path when asked for and the model is one it supports (FastPath/); else d2l's step.
+    private static ITrainingStep NewStep(RNNModel model, SeqDataLoader data, TrainOptions options) =>
+        (options.UseFastPath
+            ? FastTraining.TryCreate(model, data.BatchSize, data.NumSteps, options.LearningRate, options.ClipTheta,
+                options.Threads ?? Environment.ProcessorCount)
+            : null)
+        ?? new ModuleTrainingStep(model, options.LearningRate, options.ClipTheta);
+
     private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(ITrainingStep step, SeqDataLoader data,
         Device device, int epoch, CancellationToken cancellationToken)
     {
@@ -77,11 +79,12 @@ public static class Trainer
             minibatch++;
             // Sequential sampling: zero state at the start of the epoch, then carried on; random: zero every minibatch.
             var l = step.ComputeGradients(xCpu.to(device), yCpu.to(device), freshState: minibatch == 1 || data.UseRandomIter);
-            // Checked before the update, so the model keeps the last finite parameters.
-            if (!float.IsFinite(l))
+            // Checked before the update, so the model keeps the last finite parameters. A finite loss can still be
+            // beyond any sane model's (float32 holds losses whose perplexity exp(loss) overflows a double).
+            if (!float.IsFinite(l) || double.IsInfinity(Math.Exp(l)))
                 throw new TrainingDivergedException(
-                    $"The loss became {l} at epoch {epoch}, minibatch {minibatch}. The updates are too large: " +
-                    "lower the learning rate or the clipping threshold (ClipTheta).");
+                    $"The loss became {l}{(float.IsFinite(l) ? " (its perplexity overflows)" : "")} at epoch {epoch}, " +
+                    $"minibatch {minibatch}. The updates are too large: lower the learning rate or the clipping threshold (ClipTheta).");
             step.Update();
             lossSum += (double)l * yCpu.numel();
             tokens += yCpu.numel();

@@ -1,15 +1,15 @@
-using D2L.Rnn.Model;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The forward and backward pass of a one-layer tanh RNN with its dense output, written out by hand for a slice of
-/// the minibatch's sequences (a shard). Same mathematics as autograd through <see cref="RNNModel"/>:
+/// The forward and backward pass of a one-layer RNN (tanh or ReLU) with its dense output, written out by hand for a
+/// slice of the minibatch's sequences (a shard). Same mathematics as autograd through <see cref="RNNModel"/>:
 /// <code>
-///   forward   hₜ = tanh(W_ih[:, xₜ] + b_ih + b_hh + hₜ₋₁ W_hhᵀ)      oₜ = hₜ W_outᵀ + b_out
+///   forward   hₜ = f(zₜ), zₜ = W_ih[:, xₜ] + b_ih + b_hh + hₜ₋₁ W_hhᵀ      oₜ = hₜ W_outᵀ + b_out
 ///   loss      Σ over the shard's tokens of −log softmax(oₜ)[yₜ], divided by the whole minibatch's token count N
-///   backward  ∂o = (softmax(o) − onehot(y)) / N     ∂hₜ = ∂oₜ W_out + ∂zₜ₊₁ W_hh     ∂zₜ = ∂hₜ ⊙ (1 − hₜ²)
+///   backward  ∂o = (softmax(o) − onehot(y)) / N     ∂hₜ = ∂oₜ W_out + ∂zₜ₊₁ W_hh     ∂zₜ = ∂hₜ ⊙ f′(zₜ)
+///             f′ = 1 − hₜ² for tanh, [hₜ &gt; 0] for ReLU
 ///             ∂W_hh = Σₜ ∂zₜᵀ hₜ₋₁ (one matrix product over all steps)   ∂W_ih[:, v] = Σ_{xₜ = v} ∂zₜ
 /// </code>
 /// All buffers are allocated once; a step runs about four TorchSharp calls per time step, in place.
@@ -24,12 +24,12 @@ internal sealed class FusedRnnShard : IDisposable
     private readonly int _steps;
     private readonly Tensor _h;       // (steps + 1, batch, hiddens): h₀ … h_T
     private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
-    private readonly Tensor _dTanh;   // (steps, batch, hiddens): 1 − hₜ²
+    private readonly Tensor _dAct;    // (steps, batch, hiddens): f′(zₜ)
     private readonly Tensor _minusOne; // (1, steps·batch) of −1: subtracts onehot(y) from softmax
     private readonly Tensor _ones;     // (steps·batch) of 1: column sums
     private readonly Tensor[] _hAt;   // views _h[t]
     private readonly Tensor[] _gAt;   // views _g[t]
-    private readonly Tensor[] _dAt;   // views _dTanh[t]
+    private readonly Tensor[] _dAt;   // views _dAct[t]
     private readonly Tensor _hOut, _hIn; // (steps·batch, hiddens) views of h₁…h_T and h₀…h_{T−1}
     private readonly Tensor _gFlat;
     private readonly List<Tensor> _owned = []; // everything above, disposed together
@@ -44,12 +44,12 @@ internal sealed class FusedRnnShard : IDisposable
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
         _h = Keep(zeros([steps + 1, batch, hiddens], device: device));
         _g = Keep(zeros([steps, batch, hiddens], device: device));
-        _dTanh = Keep(zeros([steps, batch, hiddens], device: device));
+        _dAct = Keep(zeros([steps, batch, hiddens], device: device));
         _minusOne = Keep(full([1, (long)steps * batch], -1f, device: device));
         _ones = Keep(ones([(long)steps * batch], device: device));
         _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
         _gAt = Enumerable.Range(0, steps).Select(t => Keep(_g[t])).ToArray();
-        _dAt = Enumerable.Range(0, steps).Select(t => Keep(_dTanh[t])).ToArray();
+        _dAt = Enumerable.Range(0, steps).Select(t => Keep(_dAct[t])).ToArray();
         _hOut = Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
         _hIn = Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
         _gFlat = Keep(_g.view(-1, hiddens));
@@ -82,14 +82,26 @@ internal sealed class FusedRnnShard : IDisposable
         var xIndex = x.t().reshape(-1);
         var yIndex = y.t().reshape(-1);
 
-        // The recurrence runs on sₜ = σ(2zₜ), because tanh(z) = 2σ(2z) − 1 and libtorch's sigmoid is about three
-        // times faster than its tanh here. With hₜ₋₁ = 2sₜ₋₁ − 1:  2zₜ = 2(W_ih[:, xₜ] + b − W_hh·1) + 4 sₜ₋₁ W_hhᵀ,
-        // where the first term is a row of the input table, gathered for all steps at once.
-        if (h0 is null) _hAt[0].fill_(0.5f); else _hAt[0].copy_(h0).add_(One).mul_(Half);
+        // h₀ first: it may be the previous minibatch's h_T, which lives in the same buffer as the steps below.
+        var relu = p.Nonlinearity == Nonlinearity.ReLU;
+        if (h0 is null) _hAt[0].fill_(relu ? 0f : 0.5f);
+        else if (relu) _hAt[0].copy_(h0);
+        else _hAt[0].copy_(h0).add_(One).mul_(Half); // s₀ = (h₀ + 1) / 2, see below
+        // The input term of every step is a row of the input table, gathered for all steps at once.
         _hOut.copy_(p.InputTable.index_select(0, xIndex));
-        for (var t = 1; t <= steps; t++)
-            _hAt[t].addmm_(_hAt[t - 1], p.WeightHhT, 1, 4).sigmoid_();
-        _h.mul_(Two).sub_(One); // back to hₜ = 2sₜ − 1, all steps at once
+        if (relu)
+        {
+            for (var t = 1; t <= steps; t++)
+                _hAt[t].addmm_(_hAt[t - 1], p.WeightHhT, 1, 1).relu_();
+        }
+        else
+        {
+            // tanh runs on sₜ = σ(2zₜ), because tanh(z) = 2σ(2z) − 1 and libtorch's sigmoid is about three times
+            // faster than its tanh here. With hₜ₋₁ = 2sₜ₋₁ − 1:  2zₜ = 2(W_ih[:, xₜ] + b − W_hh·1) + 4 sₜ₋₁ W_hhᵀ.
+            for (var t = 1; t <= steps; t++)
+                _hAt[t].addmm_(_hAt[t - 1], p.WeightHhT, 1, 4).sigmoid_();
+            _h.mul_(Two).sub_(One); // back to hₜ = 2sₜ − 1, all steps at once
+        }
 
         // Dense output and loss, vocabulary-major: scoresᵀ = W_out hᵀ + b_out is (vocab, steps·batch). This layout
         // computes the product and the softmax over 28 scores measurably faster than (steps·batch, vocab).
@@ -106,8 +118,10 @@ internal sealed class FusedRnnShard : IDisposable
         grads.BiasOut.copy_(dScores.mv(_ones));
         _gFlat.addmm_(dScores.t(), p.WeightOut, 0, 1);
 
-        // Back through time: ∂zₜ = ∂hₜ ⊙ (1 − hₜ²); ∂hₜ₋₁ += ∂zₜ W_hh.
-        _dTanh.view(-1, p.Hiddens).fill_(1).addcmul_(_hOut, _hOut, -1);
+        // Back through time: ∂zₜ = ∂hₜ ⊙ f′(zₜ); ∂hₜ₋₁ += ∂zₜ W_hh.
+        var dAct = _dAct.view(-1, p.Hiddens);
+        if (p.Nonlinearity == Nonlinearity.ReLU) dAct.copy_(_hOut).sign_(); // hₜ ≥ 0: sign is [hₜ > 0]
+        else dAct.fill_(1).addcmul_(_hOut, _hOut, -1);
         for (var t = steps; t >= 1; t--)
         {
             var dz = _gAt[t - 1].mul_(_dAt[t - 1]);

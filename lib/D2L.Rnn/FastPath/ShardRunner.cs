@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn.FastPath;
 
 /// <summary>
 /// Runs one piece of work per shard at the same time: shard 0 on the calling thread, the others on dedicated

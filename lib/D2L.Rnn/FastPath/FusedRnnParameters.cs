@@ -1,25 +1,25 @@
-using D2L.Rnn.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The six parameters of a one-layer tanh <see cref="RNNModel"/> as the hand-written pass reads them (the model's
-/// own tensors and transposed views, no copies), plus the input table W_ihᵀ + b_ih + b_hh, refreshed after every
-/// update.
+/// The six parameters of a one-layer <see cref="RNNModel"/> as the hand-written pass reads them (the model's own
+/// tensors and transposed views, no copies), plus the input table built from W_ihᵀ + b_ih + b_hh, refreshed after
+/// every update.
 /// </summary>
 internal sealed class FusedRnnParameters : IDisposable
 {
     public FusedRnnParameters(RNNModel model)
     {
-        var rnn = model.RecurrentLayer.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        Nonlinearity = model.Config.Nonlinearity;
+        var rnn = model.Rnn.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         WeightIh = rnn["weight_ih_l0"];
         WeightHh = rnn["weight_hh_l0"];
         BiasIh = rnn["bias_ih_l0"];
         BiasHh = rnn["bias_hh_l0"];
-        WeightOut = model.Dense.weight!;
-        BiasOut = model.Dense.bias!;
+        WeightOut = model.Linear.weight!;
+        BiasOut = model.Linear.bias!;
         using var scope = NewDisposeScope(); // frees intermediates; what is kept is detached from it
         WeightHhT = WeightHh.t().DetachFromDisposeScope();
         BiasOutColumn = BiasOut.unsqueeze(1).DetachFromDisposeScope();
@@ -31,6 +31,9 @@ internal sealed class FusedRnnParameters : IDisposable
 
     /// <summary>Hidden units.</summary>
     public int Hiddens { get; }
+
+    /// <summary>tanh or ReLU: decides what the input table holds and how the shard runs the recurrence.</summary>
+    public Nonlinearity Nonlinearity { get; }
     public Parameter WeightIh { get; }
     public Parameter WeightHh { get; }
     public Parameter BiasIh { get; }
@@ -41,7 +44,10 @@ internal sealed class FusedRnnParameters : IDisposable
     /// <summary>(vocab, 1) view of <see cref="BiasOut"/>.</summary>
     public Tensor BiasOutColumn { get; }
 
-    /// <summary>(vocab, hiddens): row v is 2(one_hot(v) · W_ihᵀ + b_ih + b_hh − W_hh·1), see <see cref="FusedRnnShard"/>.</summary>
+    /// <summary>
+    /// (vocab, hiddens): row v is one_hot(v) · W_ihᵀ + b_ih + b_hh for ReLU, and 2(that − W_hh·1) for tanh, which
+    /// runs on σ instead (see <see cref="FusedRnnShard"/>).
+    /// </summary>
     public Tensor InputTable { get; }
 
     /// <summary>The model's parameters paired with their gradients in <paramref name="grads"/>.</summary>
@@ -55,8 +61,8 @@ internal sealed class FusedRnnParameters : IDisposable
     public void RefreshInputTable()
     {
         using var scope = NewDisposeScope();
-        var rowSums = WeightHh.sum(1);
-        InputTable.copy_(WeightIh.t()).add_(BiasIh).add_(BiasHh).sub_(rowSums).mul_(2);
+        InputTable.copy_(WeightIh.t()).add_(BiasIh).add_(BiasHh);
+        if (Nonlinearity == Nonlinearity.Tanh) InputTable.sub_(WeightHh.sum(1)).mul_(2);
     }
 
     /// <summary>A zeroed gradient buffer for these parameters.</summary>

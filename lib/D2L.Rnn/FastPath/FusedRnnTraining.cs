@@ -1,11 +1,9 @@
-using D2L.Rnn.Model;
 using static TorchSharp.torch;
 
-namespace D2L.Rnn.Training;
+namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The fast training step for a one-layer tanh <see cref="RNNModel"/> with <see cref="InputEncoding.Gather"/>: the
-/// minibatch's sequences are split into shards that run <see cref="FusedRnnShard"/> on their own core; their
+/// The fast training step for a one-layer <see cref="RNNModel"/> RNN (tanh or ReLU): the minibatch's sequences are split into shards that run <see cref="FusedRnnShard"/> on their own core; their
 /// gradients are summed, clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's
 /// own parameters. Same updates as the module path up to float32 rounding (FusedRnnTrainingTests).
 /// </summary>
@@ -24,9 +22,9 @@ internal sealed class FusedRnnTraining : ITrainingStep
 
     /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
     public static bool Supports(RNNModel model) =>
-        model.InputEncoding == InputEncoding.Gather && model.Config is { Kind: CellKind.Rnn, NumLayers: 1 }
-        && model.Dense.weight!.dtype == ScalarType.Float32 && model.Dense.bias is not null
-        && model.RecurrentLayer.named_parameters().Any(p => p.name == "bias_ih_l0");
+        model.Config is { Kind: CellKind.Rnn, NumLayers: 1 }
+        && model.Linear.weight!.dtype == ScalarType.Float32 && model.Linear.bias is not null
+        && model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0");
 
     /// <summary>
     /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
