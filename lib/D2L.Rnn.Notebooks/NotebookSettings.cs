@@ -19,6 +19,22 @@ public static class NotebookSettings
     public static int MaxTokens(int defaultMaxTokens = -1) =>
         int.TryParse(Environment.GetEnvironmentVariable(MaxTokensVariable), out var n) && n > 0 ? n : defaultMaxTokens;
 
+    /// <summary>The environment variable that names the folder notebooks write their files to (charts, models).</summary>
+    public const string OutputVariable = "D2L_OUTPUT_DIR";
+
+    /// <summary>
+    /// Where a notebook writes <paramref name="relativePath"/>: under <c>$D2L_OUTPUT_DIR</c> when set (tests use a
+    /// temporary folder), else under the <c>artifacts/</c> folder of the repository above <paramref name="start"/>
+    /// (default: the current directory), else under <c>./artifacts</c>.
+    /// </summary>
+    public static string OutputPath(string relativePath, string? start = null)
+    {
+        var fromEnv = Environment.GetEnvironmentVariable(OutputVariable);
+        var folder = !string.IsNullOrWhiteSpace(fromEnv) ? fromEnv
+            : Path.Combine(Repository.FindRoot(start) ?? Environment.CurrentDirectory, "artifacts");
+        return Path.GetFullPath(Path.Combine(folder, relativePath));
+    }
+
     /// <summary>
     /// Cancelled when the user interrupts the running cell (the notebook's stop button); training then stops
     /// at the next minibatch and keeps what it has learned.

@@ -9,18 +9,22 @@ public static class NotebookSetup
     private static bool _done;
 
     /// <summary>
-    /// Loads TorchSharp's native library (a notebook kernel does not load it until a <c>torch.*</c> member runs,
-    /// and <c>nn.RNN</c> alone would fail), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
+    /// Loads TorchSharp's native libraries from its own packages by absolute path (<see cref="TorchSetup"/>: a
+    /// notebook kernel does not load them until a <c>torch.*</c> member runs, <c>nn.RNN</c> alone would fail, and
+    /// a system PyTorch on the loader's path would be picked up instead), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
     /// FSharp.Core 10.0 that the notebook engine has already loaded. Also sets TorchSharp to one CPU thread:
     /// on the engine's cell thread, two intra-op threads made the lecture's training 50 times slower
-    /// (10.6 s instead of 0.17 s per epoch, measured with dotnet-interactive 1.0.712001 on 2 cores).
+    /// (10.6 s instead of 0.17 s per epoch, measured with dotnet-interactive 1.0.712001 on 2 cores); the fast
+    /// training path runs on threads of its own and uses every core regardless. Corpora are read from the
+    /// repository's <c>data/</c> folder unless <c>D2L_DATA_DIR</c> says otherwise.
     /// </summary>
     public static void Initialize()
     {
         if (_done) return;
         AssemblyLoadContext.Default.Resolving += UseLoadedFSharpCore;
-        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+        TorchSetup.Initialize();
         TorchSharp.torch.set_num_threads(1);
+        Repository.UseDataDirectory();
         _done = true;
     }
 

@@ -1,7 +1,4 @@
-using D2L.Rnn.Data;
-using D2L.Rnn.Model;
-using D2L.Rnn.Prediction;
-using D2L.Rnn.Training;
+using D2L.Rnn;
 
 var corpus = TimeMachine.LoadD2l(maxTokens: 10_000); // reads $D2L_DATA_DIR, else downloads
 var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, NumHiddens: 256));

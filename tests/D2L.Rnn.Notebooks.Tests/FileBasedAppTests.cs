@@ -1,38 +1,87 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>notebooks/rnn-gluon.cs, the lecture as a .NET 10 file-based app, and the Jupyter kernel spec.</summary>
+/// <summary>.NET 10 file-based apps: the lecture (notebooks/rnn-gluon.cs), a homework-style script, and the Jupyter kernel spec.</summary>
 public class FileBasedAppTests
 {
     [Fact]
     public void TheFileBasedAppPrintsTheLectureStepsWithAShortBudget()
     {
         Repo.UseSharedDataWhenPresent();
-        var chart = Path.Combine(Repo.Artifacts, "rnn-gluon-perplexity.html");
-        var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(10), "dotnet", ["run", "notebooks/rnn-gluon.cs"],
-            ("D2L_EPOCHS", "20"));
-        Assert.True(exit == 0, output);
-        foreach (var line in new[] { "10000 characters, vocabulary of 43 symbols", "state (1, 2, 256)", "input (35, 2, 43)",
-                                     "output (35, 2, 256)", "new state (1, 2, 256)", "begin state (1, 2, 256)" })
-            Assert.Contains(line, output);
-        Assert.Matches(@"(?m)^traveller.{10}$", output); // prediction before training
-        var epoch = Regex.Match(output, @"(?m)^epoch 20, perplexity ([\d.]+), time [\d.]+ sec$");
-        Assert.True(epoch.Success, output);
-        // After 20 epochs the lecture's model is well below a uniform guess over 43 symbols.
-        Assert.InRange(double.Parse(epoch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 20);
-        Assert.Contains("20 epochs, ", output);
-        Assert.Matches(@"(?m)^time traveller.{50}$", output); // prediction after training
-        Assert.Contains($"chart written to {chart}", output);
-        Assert.Contains("Plotly.newPlot", File.ReadAllText(chart));
+        var output = Repo.NewScratchFolder("app");
+        try
+        {
+            var (exit, printed) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(10), "dotnet", ["run", "notebooks/rnn-gluon.cs"],
+                ("D2L_EPOCHS", "20"), ("D2L_OUTPUT_DIR", output));
+            Assert.True(exit == 0, printed);
+            foreach (var line in new[] { "10000 characters, vocabulary of 43 symbols", "state (1, 2, 256)", "input (35, 2, 43)",
+                                         "output (35, 2, 256)", "new state (1, 2, 256)", "begin state (1, 2, 256)" })
+                Assert.Contains(line, printed);
+            Assert.Matches(@"(?m)^traveller.{10}$", printed); // prediction before training
+            var epoch = Regex.Match(printed, @"(?m)^epoch 20, perplexity ([\d.]+), time [\d.]+ sec$");
+            Assert.True(epoch.Success, printed);
+            // Measured: the lecture's ReLU model is at perplexity 11–12 after 20 epochs (43 symbols: uniform is 43).
+            Assert.InRange(double.Parse(epoch.Groups[1].Value, CultureInfo.InvariantCulture), 8, 16);
+            Assert.Contains("20 epochs, ", printed);
+            Assert.Matches(@"(?m)^time traveller.{50}$", printed); // prediction after training
+            Assert.Contains("chart written to rnn-gluon-perplexity.html", printed); // outside the repository: the name only
+            Assert.Contains("Plotly.newPlot", File.ReadAllText(Path.Combine(output, "rnn-gluon-perplexity.html")));
+        }
+        finally
+        {
+            Directory.Delete(output, true);
+        }
+    }
+
+    /// <summary>
+    /// A homework script as a file-based app: train a few minibatches, save a checkpoint, load it back, predict.
+    /// File-based apps turn reflection-based JSON off by default, which checkpoints must not need.
+    /// </summary>
+    [Fact]
+    public void AFileBasedAppSavesLoadsAndPredictsWithACheckpoint()
+    {
+        Repo.UseSharedDataWhenPresent();
+        var dir = Repo.NewScratchFolder("script");
+        try
+        {
+            var project = Path.Combine(Repo.Root, "lib", "D2L.Rnn", "D2L.Rnn.csproj");
+            File.WriteAllText(Path.Combine(dir, "homework.cs"), $$"""
+                #:project {{project}}
+                using D2L.Rnn;
+
+                TorchSetup.Initialize();
+                var corpus = TimeMachine.LoadD2l(maxTokens: 3_000);
+                var model = new RNNModel(new ModelConfig(CellKind.Lstm, corpus.Vocab.Count, 32));
+                var data = new SeqDataLoader(corpus.Indices, batchSize: 8, numSteps: 10, seed: 0);
+                var result = Trainer.Train(model, data, corpus.Vocab, new TrainOptions { NumEpochs = 1, PredictEvery = 0 });
+                Checkpoint.Save("model.ckpt", model, corpus.Vocab, new Dictionary<string, string> { ["epochs"] = "1" });
+                var (loaded, vocab, notes) = Checkpoint.Load("model.ckpt");
+                Console.WriteLine($"trained {result.Epochs[^1].Tokens} tokens, saved after {notes["epochs"]} epoch");
+                Console.WriteLine($"before: {Predictor.Predict("time traveller", 20, model, corpus.Vocab)}");
+                Console.WriteLine($"after:  {Predictor.Predict("time traveller", 20, loaded, vocab)}");
+                """);
+            var (exit, printed) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "homework.cs"]);
+            Assert.True(exit == 0, printed);
+            Assert.Matches(@"(?m)^trained \d+ tokens, saved after 1 epoch", printed);
+            var before = Regex.Match(printed, @"(?m)^before: (time traveller.{20})\r?$");
+            var after = Regex.Match(printed, @"(?m)^after:  (time traveller.{20})\r?$");
+            Assert.True(before.Success && after.Success, printed);
+            Assert.Equal(before.Groups[1].Value, after.Groups[1].Value);
+            Assert.True(File.Exists(Path.Combine(dir, "model.ckpt")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Fact]
     public void TheJupyterKernelSpecInstallsAndTheNotebookNamesIt()
     {
-        var dir = Directory.CreateTempSubdirectory("kernels-").FullName;
+        var dir = Repo.NewScratchFolder("kernels");
         try
         {
             var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(3), "dotnet", ["interactive", "jupyter", "install", "--path", dir]);

@@ -11,11 +11,15 @@ public sealed class HomeworkNotebookRun : IAsyncLifetime
 
     public List<CellResult> Results { get; private set; } = [];
 
+    /// <summary>Where the notebook writes its models (D2L_OUTPUT_DIR), outside the checkout.</summary>
+    public string OutputFolder { get; } = Repo.NewScratchFolder("homework");
+
     public async Task InitializeAsync()
     {
         Repo.UseSharedDataWhenPresent();
         Environment.SetEnvironmentVariable("D2L_EPOCHS", "1");
         Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", "130000");
+        Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", OutputFolder);
         try
         {
             Results = await NotebookRun.RunAsync(Dib, TimeSpan.FromMinutes(20));
@@ -24,10 +28,15 @@ public sealed class HomeworkNotebookRun : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable("D2L_EPOCHS", null);
             Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", null);
+            Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", null);
         }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Directory.Delete(OutputFolder, recursive: true);
+        return Task.CompletedTask;
+    }
 
     public string Output(string code) => Results.Single(r => r.Cell.Source.Contains(code)).StandardOutput;
 }
@@ -76,7 +85,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
             Assert.True(m.Success, saved);
             Assert.Equal(m.Groups[3].Value, m.Groups[2].Value);
             Assert.Equal(evaluated[name].ToString("F3", CultureInfo.InvariantCulture), m.Groups[2].Value);
-            Assert.True(File.Exists(Path.Combine(Repo.Notebooks, m.Groups[1].Value)));
+            Assert.True(File.Exists(Path.Combine(run.OutputFolder, "models", m.Groups[1].Value)), m.Groups[1].Value);
         }
     }
 

@@ -6,11 +6,16 @@ using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>Runs notebooks/rnn-gluon.dib once, in full, in the real engine (dotnet-interactive stdio).</summary>
+/// <summary>
+/// Runs notebooks/rnn-gluon.dib once, in full, in the real engine (dotnet-interactive stdio), with its files going
+/// to a scratch folder.
+/// </summary>
 public sealed class LectureNotebookRun : IAsyncLifetime
 {
     public static string Dib => Path.Combine(Repo.Notebooks, "rnn-gluon.dib");
-    public static string ChartFile => Path.Combine(Repo.Artifacts, "rnn-gluon-perplexity.html");
+
+    public string Output { get; } = Repo.NewScratchFolder("lecture");
+    public string ChartFile => Path.Combine(Output, "rnn-gluon-perplexity.html");
 
     public List<CellResult> Results { get; private set; } = [];
 
@@ -18,11 +23,22 @@ public sealed class LectureNotebookRun : IAsyncLifetime
     {
         Repo.UseSharedDataWhenPresent();
         Environment.SetEnvironmentVariable("D2L_EPOCHS", null); // the lecture's full 200 epochs
-        if (File.Exists(ChartFile)) File.Delete(ChartFile);
-        Results = await NotebookRun.RunAsync(Dib, TimeSpan.FromMinutes(20));
+        Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", Output);
+        try
+        {
+            Results = await NotebookRun.RunAsync(Dib, TimeSpan.FromMinutes(20));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", null);
+        }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Output, recursive: true);
+        return Task.CompletedTask;
+    }
 
     public CellResult CellContaining(string code) => Results.Single(r => r.Cell.Source.Contains(code));
 }
@@ -95,7 +111,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [Fact]
     public void WritesAStandaloneChartWithPlotlyEmbedded()
     {
-        var html = File.ReadAllText(LectureNotebookRun.ChartFile);
+        var html = File.ReadAllText(run.ChartFile);
         Assert.DoesNotMatch("<script[^>]*src=", html); // nothing loaded from outside
         Assert.Contains("plotly.js v", html);
         Assert.Contains("Plotly.newPlot", html);
@@ -105,8 +121,8 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [Fact]
     public void TheChartDrawsInARealBrowser()
     {
-        var png = Path.Combine(Repo.Artifacts, "rnn-gluon-perplexity.png");
-        Chromium.Screenshot(LectureNotebookRun.ChartFile, png, 900, 500);
+        var png = Path.Combine(run.Output, "rnn-gluon-perplexity.png");
+        Chromium.Screenshot(run.ChartFile, png, 900, 500);
         var image = Png.Read(png);
         // Plotly's first trace colour is #636efa; an empty or failed page has none of it.
         var tracePixels = 0;

@@ -14,18 +14,27 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// <summary>
 /// The library as a NuGet package (dotnet pack lib/D2L.Rnn), and the homework samples in samples/ that use it,
 /// each copied to a folder outside the repository (so no Directory.*.props/targets of this repository applies)
-/// with /path/to/repo replaced by the real path, then built and run as a student would.
+/// with /path/to/repo replaced by the real path, then built and run as a student would. The package is packed into
+/// a scratch folder, and the samples restore into a scratch NuGet packages folder (the user's own folder serves
+/// only as a read-only fallback for TorchSharp), so the user's checkout and package cache stay as they were.
 /// </summary>
 public class LibraryPackageTests
 {
     private const string Placeholder = "/path/to/repo";
+    private const string PackagesPlaceholder = Placeholder + "/artifacts/packages";
     private const string Version = "0.1.0";
     private static readonly object PackLock = new();
     private static bool _packed;
 
     private static string Samples => Path.Combine(Repo.Root, "samples");
-    private static string Packages => Path.Combine(Repo.Artifacts, "packages");
+    private static readonly string Scratch = Repo.NewScratchFolder("package");
+    private static string Packages => Path.Combine(Scratch, "packages");
+    private static string NuGetCache => Path.Combine(Scratch, "nuget-cache");
     private static string Nupkg => Path.Combine(Packages, $"D2L.Rnn.{Version}.nupkg");
+
+    /// <summary>What every sample process gets: the scratch package cache, with the user's cache as a fallback.</summary>
+    private static (string, string)[] SampleEnvironment() =>
+        [("NUGET_PACKAGES", NuGetCache), ("RestoreFallbackFolders", UserPackagesFolder.Value)];
 
     [Fact]
     public void ThePackageHoldsTheLibraryItsDocumentationAndTheLibstdcxxFix()
@@ -86,9 +95,9 @@ public class LibraryPackageTests
         var dir = NewConsoleProject("HomeworkConsole.Package.csproj");
         try
         {
-            var (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release"]);
+            var (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release"], SampleEnvironment());
             Assert.True(exit == 0, output);
-            Assert.True(File.Exists(Path.Combine(GlobalPackagesFolder(), "d2l.rnn", Version, "build", "D2L.Rnn.targets")), output);
+            Assert.True(File.Exists(Path.Combine(NuGetCache, "d2l.rnn", Version, "build", "D2L.Rnn.targets")), output);
 
             // Put TorchSharp's unpatched library into the output with the package copy's size and time stamp, so the
             // copy step leaves it alone: only the package's build/D2L.Rnn.targets can make it loadable again.
@@ -97,11 +106,11 @@ public class LibraryPackageTests
             if (original is not null && File.Exists(native))
             {
                 File.WriteAllBytes(native, original);
-                var packageCopy = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+                var packageCopy = Path.Combine(UserPackagesFolder.Value, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
                 File.SetLastWriteTimeUtc(native, File.GetLastWriteTimeUtc(packageCopy));
             }
 
-            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"]);
+            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(10), "dotnet", ["run", "-c", "Release"], SampleEnvironment());
             AssertTrainedAndPredicted(exit, output);
             if (original is not null && File.Exists(native) && !SystemLibstdcxxHas("GLIBCXX_3.4.32"))
                 Assert.False(File.ReadAllBytes(native).AsSpan().SequenceEqual(original), "the package's targets did not patch " + native);
@@ -154,19 +163,18 @@ public class LibraryPackageTests
         Assert.Contains("dotnet pack lib/D2L.Rnn -c Release -o artifacts/packages", readme);
     }
 
-    /// <summary>Packs the library once per test run into artifacts/packages, the folder the samples name.</summary>
+    /// <summary>
+    /// Packs the library once per test run with the README's command, into a scratch folder instead of
+    /// artifacts/packages (the samples' package folder is replaced by it).
+    /// </summary>
     private static void EnsurePacked()
     {
         lock (PackLock)
         {
             if (_packed) return;
-            if (File.Exists(Nupkg)) File.Delete(Nupkg);
-            var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", "artifacts/packages"]);
+            var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", Packages]);
             Assert.True(exit == 0, output);
             Assert.True(File.Exists(Nupkg), output);
-            // NuGet never refreshes a version it has already extracted: drop it so consumers get this build.
-            var extracted = Path.Combine(GlobalPackagesFolder(), "d2l.rnn", Version);
-            if (Directory.Exists(extracted)) Directory.Delete(extracted, true);
             _packed = true;
         }
     }
@@ -184,7 +192,7 @@ public class LibraryPackageTests
     private static string WithRepoPath(string text)
     {
         Assert.Contains(Placeholder, text);
-        return text.Replace(Placeholder, Repo.Root.TrimEnd('/'));
+        return text.Replace(PackagesPlaceholder, Packages).Replace(Placeholder, Repo.Root.TrimEnd('/'));
     }
 
     private static void AssertTrainedAndPredicted(int exit, string output)
@@ -228,20 +236,21 @@ public class LibraryPackageTests
         }
     }
 
-    private static string GlobalPackagesFolder()
+    /// <summary>The user's NuGet packages folder (read only here: TorchSharp is restored from it).</summary>
+    private static readonly Lazy<string> UserPackagesFolder = new(() =>
     {
         var env = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
         if (!string.IsNullOrWhiteSpace(env)) return env;
         var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
         Assert.True(exit == 0, output);
-        return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value;
-    }
+        return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value.TrimEnd('/');
+    });
 
     /// <summary>libLibTorchSharp.so for linux-x64 exactly as TorchSharp 0.107.0 ships it; null elsewhere.</summary>
     private static byte[]? OriginalLibTorchSharp()
     {
         if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) return null;
-        var nupkg = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg");
+        var nupkg = Path.Combine(UserPackagesFolder.Value, "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg");
         if (!File.Exists(nupkg)) return null;
         using var zip = ZipFile.OpenRead(nupkg);
         var entry = zip.GetEntry("runtimes/linux-x64/native/libLibTorchSharp.so");

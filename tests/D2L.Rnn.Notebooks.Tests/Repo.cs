@@ -1,12 +1,13 @@
+using D2L.Rnn.Tests.Shared;
+
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>Paths in the repository, and the data directory the notebooks should read.</summary>
+/// <summary>Paths in the repository, the data directory the notebooks should read, and scratch folders.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string Notebooks => Path.Combine(Root, "notebooks");
-    public static string Artifacts => Path.Combine(Root, "artifacts");
 
     /// <summary>Makes the notebooks read the corpora from ../shared/data when CI has not said otherwise.</summary>
     public static void UseSharedDataWhenPresent()
@@ -16,10 +17,6 @@ public static class Repo
         if (Directory.Exists(shared)) Environment.SetEnvironmentVariable("D2L_DATA_DIR", shared);
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Notebooks.sln not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>A new empty folder outside the checkout: tests write there, never into artifacts/, data/ or notebooks/.</summary>
+    public static string NewScratchFolder(string prefix) => Directory.CreateTempSubdirectory($"d2l-{prefix}-").FullName;
 }
