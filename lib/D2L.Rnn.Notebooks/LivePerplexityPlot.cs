@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using D2L.Rnn;
 
 namespace D2L.Rnn.Notebooks;
@@ -6,25 +7,27 @@ namespace D2L.Rnn.Notebooks;
 /// A perplexity chart that redraws in place while training runs: pass <see cref="Add(EpochReport)"/> (or
 /// <see cref="Add(string, EpochReport)"/> for several models) as the training progress callback.
 /// </summary>
+/// <remarks>
+/// It redraws on the first epoch, on the last epoch of every run, and in between at most once per
+/// <see cref="RedrawThrottle.Interval"/> (one second by default), each time from a template made once
+/// (<see cref="ChartHtmlTemplate"/>), so the chart moves during training at a small fraction of its time.
+/// </remarks>
 public sealed class LivePerplexityPlot
 {
     private readonly Dictionary<string, List<EpochReport>> _curves = new();
     private readonly LiveOutput _output;
-    private readonly int _redrawEvery;
+    private readonly RedrawThrottle _throttle;
+    private readonly Stopwatch _redrawing = new();
 
-    private LivePerplexityPlot(int redrawEvery)
+    private LivePerplexityPlot(TimeSpan interval)
     {
-        _redrawEvery = redrawEvery;
+        _throttle = new RedrawThrottle(interval);
         _output = LiveOutput.ShowHtml("<div><em>Training starts…</em></div>");
     }
 
     /// <summary>Shows an empty chart in the running cell.</summary>
-    /// <param name="redrawEvery">Redraw every this many epochs (1: each epoch); the last epoch is always drawn.</param>
-    public static LivePerplexityPlot Show(int redrawEvery = 1)
-    {
-        if (redrawEvery <= 0) throw new ArgumentOutOfRangeException(nameof(redrawEvery), redrawEvery, "redrawEvery must be positive.");
-        return new LivePerplexityPlot(redrawEvery);
-    }
+    /// <param name="redrawInterval">The shortest time between two redraws during a run (default: one second).</param>
+    public static LivePerplexityPlot Show(TimeSpan? redrawInterval = null) => new(redrawInterval ?? TimeSpan.FromSeconds(1));
 
     /// <summary>The display id that every redraw carries.</summary>
     public string DisplayId => _output.DisplayId;
@@ -32,23 +35,33 @@ public sealed class LivePerplexityPlot
     /// <summary>How many times the chart was redrawn.</summary>
     public int Redraws => _output.Updates;
 
+    /// <summary>The time spent redrawing so far (making the HTML and publishing it).</summary>
+    public TimeSpan RedrawTime => _redrawing.Elapsed;
+
     /// <summary>The curves so far, by name.</summary>
     public IReadOnlyDictionary<string, List<EpochReport>> Curves => _curves;
 
     /// <summary>Adds one epoch of a single training run (named "train").</summary>
     public void Add(EpochReport report) => Add("train", report);
 
-    /// <summary>Adds one epoch of the named run and redraws.</summary>
+    /// <summary>Adds one epoch of the named run and redraws when it is time to.</summary>
     public void Add(string name, EpochReport report)
     {
         if (!_curves.TryGetValue(name, out var list)) _curves[name] = list = [];
         list.Add(report);
-        if (report.Epoch % _redrawEvery == 0 || report.Epoch == report.NumEpochs) Redraw();
+        if (_throttle.ShouldRedraw(lastEpoch: report.Epoch == report.NumEpochs)) Redraw();
     }
 
     /// <summary>The chart as it is now.</summary>
-    public Plotly.NET.GenericChart Chart =>
-        PerplexityChart.Create(_curves.ToDictionary(c => c.Key, c => (IEnumerable<EpochReport>)c.Value));
+    public Plotly.NET.GenericChart Chart => PerplexityChart.Create(CurvesSoFar());
 
-    private void Redraw() => _output.UpdateHtml(PerplexityChart.ToNotebookHtml(Chart));
+    private Dictionary<string, IEnumerable<EpochReport>> CurvesSoFar() =>
+        _curves.ToDictionary(c => c.Key, c => (IEnumerable<EpochReport>)c.Value);
+
+    private void Redraw()
+    {
+        _redrawing.Start();
+        _output.UpdateHtml(ChartHtmlTemplate.Perplexity.Render(CurvesSoFar()));
+        _redrawing.Stop();
+    }
 }

@@ -30,19 +30,24 @@ public static class PerplexityChart
     }
 
     /// <summary>
-    /// The chart as an HTML fragment for a notebook output (a div and the script that draws it; plotly.js comes
-    /// from its CDN, as Plotly.NET.Interactive does).
+    /// The chart as an HTML fragment for a notebook output: a div and the script that draws it. The script loads
+    /// plotly.js through require.js from plotly's CDN (and require.js itself from cdnjs when the page has none, as
+    /// in VS Code and JupyterLab), exactly as Plotly.NET.Interactive's formatter does.
     /// </summary>
-    public static string ToNotebookHtml(GenericChart chart) => GenericChart.toChartHTML(chart);
+    public static string ToNotebookHtml(GenericChart chart) =>
+        GenericChart.toChartHTML(WithPlotlyJs(chart, PlotlyJSReference.NewRequire(PlotlyJs.RequirePath)));
 
     /// <summary>
     /// A complete HTML page with plotly.js embedded, viewable offline (no network, no notebook).
     /// </summary>
     public static string ToStandaloneHtml(GenericChart chart)
     {
-        var options = DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
-        return GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, chart));
+        return GenericChart.toEmbeddedHTML(WithPlotlyJs(chart, PlotlyJSReference.Full));
     }
+
+    private static GenericChart WithPlotlyJs(GenericChart chart, PlotlyJSReference reference) =>
+        GenericChart.addDisplayOptions(
+            DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(reference)), chart);
 
     /// <summary>Writes <see cref="ToStandaloneHtml"/> to <paramref name="path"/> (atomically), creating its folder.</summary>
     public static string SaveStandaloneHtml(GenericChart chart, string path) => AtomicFile.WriteAllText(path, ToStandaloneHtml(chart));
