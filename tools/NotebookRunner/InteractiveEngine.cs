@@ -129,7 +129,8 @@ public sealed class InteractiveEngine : IAsyncDisposable
         switch (type)
         {
             case "DisplayedValueProduced" or "ReturnValueProduced":
-                if (data.Count > 0) result.Outputs.Add(new CellOutput { Kind = "display", DisplayId = id, Data = data });
+                var display = new CellOutput { Kind = "display", DisplayId = id, Data = data };
+                if (data.Count > 0 && !EngineNoise.IsNoise(display)) result.Outputs.Add(display);
                 break;
             case "DisplayedValueUpdated":
                 // Replace the output that carries the same id, wherever it is; an unknown id shows as a new output.

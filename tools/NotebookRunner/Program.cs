@@ -1,41 +1,50 @@
+using System.CommandLine;
 using NotebookRunner;
 
-// Usage: NotebookRunner <notebook.dib|.ipynb> [--output executed.ipynb] [--cell-timeout-minutes N]
-if (args.Length == 0 || args[0] is "-h" or "--help")
+var notebookArgument = new Argument<FileInfo>("notebook")
 {
-    Console.WriteLine("Usage: NotebookRunner <notebook.dib|.ipynb> [--output executed.ipynb] [--cell-timeout-minutes N]");
-    Console.WriteLine("Runs every cell in the real .NET Interactive engine (dotnet-interactive stdio) from the notebook's folder.");
-    return args.Length == 0 ? 2 : 0;
-}
-var notebook = args[0];
-string? output = null;
-var timeout = TimeSpan.FromMinutes(60);
-for (var i = 1; i < args.Length; i++)
+    Description = "The notebook to run (.dib or .ipynb).",
+}.AcceptExistingOnly();
+var outputOption = new Option<FileInfo?>("--output", "-o")
 {
-    switch (args[i])
+    Description = "Write the executed notebook here (.ipynb), with a static image beside every chart.",
+};
+var timeoutOption = new Option<double>("--cell-timeout-minutes")
+{
+    Description = "Fail a cell that runs longer than this.",
+    DefaultValueFactory = _ => 60,
+};
+var chromiumOption = new Option<string?>("--chromium")
+{
+    Description = "The Chromium that draws the static chart images (default: /usr/bin/chromium, if installed).",
+};
+var root = new RootCommand(
+    "Runs every cell of a notebook in the real .NET Interactive engine (dotnet-interactive stdio, the engine VS Code " +
+    "uses) from the notebook's folder, prints the cells' output, and optionally writes the executed notebook.")
+{
+    notebookArgument, outputOption, timeoutOption, chromiumOption,
+};
+timeoutOption.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<double>() <= 0) r.AddError("--cell-timeout-minutes must be positive.");
+});
+root.SetAction(async (parse, _) =>
+{
+    var notebook = parse.GetValue(notebookArgument)!.FullName;
+    var output = parse.GetValue(outputOption);
+    Console.WriteLine($"Running {Path.GetFileName(notebook)} in dotnet-interactive …");
+    var results = await NotebookRun.RunAsync(notebook, TimeSpan.FromMinutes(parse.GetValue(timeoutOption)), Console.WriteLine, Console.Write);
+    var cells = NotebookFile.Read(notebook);
+    if (output is not null)
     {
-        case "--output" when i + 1 < args.Length: output = args[++i]; break;
-        case "--cell-timeout-minutes" when i + 1 < args.Length && double.TryParse(args[i + 1], out var m) && m > 0:
-            timeout = TimeSpan.FromMinutes(m); i++; break;
-        default:
-            Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. See --help.");
-            return 2;
+        await ChartImages.AddAsync(results, Console.WriteLine, parse.GetValue(chromiumOption));
+        NotebookFile.WriteIpynb(output.FullName, cells, results);
+        Console.WriteLine($"Wrote {parse.GetValue(outputOption)}");
     }
-}
-if (!File.Exists(notebook))
-{
-    Console.Error.WriteLine($"No notebook at '{Path.GetFullPath(notebook)}'.");
-    return 2;
-}
-
-Console.WriteLine($"Running {notebook} in dotnet-interactive …");
-var results = await NotebookRun.RunAsync(notebook, timeout, Console.WriteLine, Console.Write);
-if (output is not null)
-{
-    NotebookFile.WriteIpynb(output, NotebookFile.Read(notebook), results);
-    Console.WriteLine($"Wrote {Path.GetFullPath(output)}");
-}
-var failed = results.Count(r => !r.Succeeded);
-var total = NotebookFile.Read(notebook).Count(c => c.IsCode);
-Console.WriteLine(failed == 0 && results.Count == total ? $"All {total} cells succeeded." : $"{failed} cell(s) failed.");
-return failed == 0 && results.Count == total ? 0 : 1;
+    var failed = results.Count(r => !r.Succeeded);
+    var total = cells.Count(c => c.IsCode);
+    var ok = failed == 0 && results.Count == total;
+    Console.WriteLine(ok ? $"All {total} cells succeeded." : $"{failed} cell(s) failed.");
+    return ok ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();

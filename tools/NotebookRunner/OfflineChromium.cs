@@ -1,0 +1,128 @@
+using Microsoft.Playwright;
+
+namespace NotebookRunner;
+
+/// <summary>
+/// The system's headless Chromium, driven through Playwright, with the network replaced by local files: what a
+/// notebook front end would fetch from a CDN (plotly.js, require.js) is answered from copies on this machine,
+/// everything else is refused. Used to draw chart outputs as images and to check that they draw.
+/// </summary>
+public sealed class OfflineChromium : IAsyncDisposable
+{
+    /// <summary>Where Debian's libjs-requirejs puts require.js.</summary>
+    public const string RequireJsFile = "/usr/share/javascript/requirejs/require.min.js";
+
+    private const string PageUrl = "https://notebook.invalid/output.html";
+    private static readonly string[] Executables = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private OfflineChromium(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    /// <summary>The first installed Chromium of the usual places, or null.</summary>
+    public static string? FindExecutable() => Executables.FirstOrDefault(File.Exists);
+
+    /// <summary>Why charts cannot be drawn here (no Chromium, no require.js), or null when they can.</summary>
+    public static string? Unavailable(string? executable) =>
+        executable is null || !File.Exists(executable) ? "Chromium is not installed (Debian: apt-get install chromium)"
+        : !File.Exists(RequireJsFile) ? $"require.js is not installed at {RequireJsFile} (Debian: apt-get install libjs-requirejs)"
+        : null;
+
+    public static async Task<OfflineChromium> LaunchAsync(string executable)
+    {
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = executable, Headless = true });
+            return new OfflineChromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="html"/> as a page (a fragment such as a notebook output is wrapped in a minimal
+    /// document), runs its scripts, waits until a plotly chart has drawn or <paramref name="timeout"/> has passed,
+    /// and takes a screenshot: of the first chart when <paramref name="chartOnly"/>, else of the viewport.
+    /// </summary>
+    public async Task<PageShot> ShootAsync(string html, int width, int height, bool chartOnly = false, TimeSpan? timeout = null)
+    {
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var shot = new PageShot();
+        try
+        {
+            page.Console += (_, m) => { if (m.Type == "error") shot.Errors.Add(m.Text); };
+            page.PageError += (_, e) => shot.Errors.Add(e);
+            var document = html.Contains("<html", StringComparison.OrdinalIgnoreCase)
+                ? html
+                : $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{html}\n</body></html>";
+            await page.RouteAsync("**/*", route => Answer(route, document, shot));
+            await page.GotoAsync(PageUrl);
+            try
+            {
+                await page.WaitForSelectorAsync(".js-plotly-plot .main-svg .scatterlayer",
+                    new() { Timeout = (float)(timeout ?? TimeSpan.FromSeconds(20)).TotalMilliseconds, State = WaitForSelectorState.Attached });
+                await page.WaitForTimeoutAsync(300); // let plotly finish its transitions
+                shot.Drawn = true;
+            }
+            catch (TimeoutException) { }
+            shot.Png = chartOnly && shot.Drawn
+                ? await page.Locator(".js-plotly-plot").First.ScreenshotAsync()
+                : await page.ScreenshotAsync();
+            return shot;
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task Answer(IRoute route, string document, PageShot shot)
+    {
+        var url = route.Request.Url;
+        var uri = new Uri(url);
+        if (url == PageUrl)
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = document });
+        else if (uri.Host == "cdn.plot.ly" && uri.AbsolutePath == $"/plotly-{PlotlyJsVersion}.min.js")
+        {
+            shot.Served.Add(url);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/javascript; charset=utf-8", Body = PlotlyJs.Value });
+        }
+        else if (uri.Host == "cdnjs.cloudflare.com" && uri.AbsolutePath.StartsWith("/ajax/libs/require.js/") && uri.AbsolutePath.EndsWith("/require.min.js"))
+        {
+            shot.Served.Add(url);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/javascript; charset=utf-8", Path = RequireJsFile });
+        }
+        else
+        {
+            shot.Refused.Add(url);
+            await route.AbortAsync();
+        }
+    }
+
+    /// <summary>The plotly.js version Plotly.NET ships (and its charts ask the CDN for).</summary>
+    public static string PlotlyJsVersion => global::Globals.PLOTLYJS_VERSION;
+
+    // Plotly.NET.dll carries plotly.js as an embedded resource (what PlotlyJSReference.Full inlines).
+    private static readonly Lazy<string> PlotlyJs = new(() =>
+    {
+        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith($"plotly-{PlotlyJsVersion}.min.js"));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+    }
+}
