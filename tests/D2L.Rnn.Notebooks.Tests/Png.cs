@@ -19,9 +19,10 @@ public sealed class Png
         }
     }
 
-    public static Png Read(string path)
+    public static Png Read(string path) => Decode(File.ReadAllBytes(path));
+
+    public static Png Decode(byte[] bytes)
     {
-        var bytes = File.ReadAllBytes(path);
         int width = 0, height = 0, colorType = 0;
         var idat = new MemoryStream();
         for (var at = 8; at < bytes.Length;)

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// The outputs of the committed .ipynb files, as readers see them: the charts draw in a notebook front end, carry a
+/// static image for previews that run no scripts (GitHub), and nothing names a folder of the machine that ran them.
+/// Set D2L_CHECK_NOTEBOOKS_DIR to check regenerated notebooks in another folder before committing them.
+/// </summary>
+public partial class CommittedOutputsTests
+{
+    public static string Folder =>
+        Environment.GetEnvironmentVariable("D2L_CHECK_NOTEBOOKS_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Repo.Notebooks;
+
+    public static TheoryData<string> Notebooks() => new(Directory.GetFiles(Repo.Notebooks, "*.dib").Select(f => Path.GetFileNameWithoutExtension(f) + ".ipynb"));
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task EveryChartOutputDrawsInANotebookFrontEnd(string name)
+    {
+        var charts = ChartOutputs(name);
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts) FrontEnd.AssertDrawn(await FrontEnd.ShootAsync(Text(chart["text/html"])), name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void EveryChartOutputCarriesAStaticImageOfTheDrawnPlot(string name)
+    {
+        var charts = ChartOutputs(name);
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts)
+        {
+            Assert.True(chart.ContainsKey("image/png"), $"{name}: a chart output without image/png beside its HTML (keys: {string.Join(", ", chart.Select(kv => kv.Key))})");
+            ChartPixels.AssertDrawn(Png.Decode(Convert.FromBase64String(Text(chart["image/png"]))), name);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void NoOutputNamesAFolderOfTheMachineThatRanIt(string name)
+    {
+        var found = new List<string>();
+        foreach (var output in Outputs(name))
+        foreach (var (field, text) in Texts(output))
+        foreach (Match m in AbsolutePaths().Matches(text))
+            found.Add($"{field}: …{text[Math.Max(0, m.Index - 40)..Math.Min(text.Length, m.Index + 60)]}…");
+        foreach (var local in new[] { Repo.Root, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Path.GetTempPath() }
+                     .Where(p => p.Length > 1).Select(p => p.TrimEnd('/', '\\')))
+        foreach (var output in Outputs(name))
+        foreach (var (field, text) in Texts(output))
+            if (text.Contains(local)) found.Add($"{field}: contains {local}");
+        Assert.True(found.Count == 0, $"{name}:\n{string.Join("\n", found)}");
+    }
+
+    [Fact]
+    public void ThePathCheckCatchesThePathsOfThisMachine()
+    {
+        foreach (var text in new[] { "Using /work/shared/data/timemachine.txt", "chart written to /tmp/x/a.html", "from `/root/.nuget/packages/x`",
+                                     "/home/ann/repo/notebooks", @"saved to C:\Users\ann\repo\a.ckpt", "at /Users/ann/repo" })
+            Assert.Matches(AbsolutePaths(), text);
+        foreach (var text in new[] { "../artifacts/models/rnn.ckpt", "https://cdn.plot.ly/plotly-2.28.0.min", "time traveller / the", "</div>" })
+            Assert.DoesNotMatch(AbsolutePaths(), text);
+    }
+
+    // Absolute paths under the usual roots of home, temporary and work folders, and Windows drive paths.
+    [GeneratedRegex(@"(?<![\w.:/~-])/(?:home|root|tmp|work|Users|var/folders|mnt|opt|srv)/[\w.-]|\b[A-Za-z]:\\[\w.]")]
+    private static partial Regex AbsolutePaths();
+
+    private static List<JsonObject> Outputs(string name)
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, name)))!;
+        return notebook["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []).Select(o => o!.AsObject()).ToList();
+    }
+
+    private static List<JsonObject> ChartOutputs(string name) =>
+        Outputs(name).Select(o => o["data"] as JsonObject).OfType<JsonObject>()
+            .Where(d => d["text/html"] is { } html && Text(html).Contains("Plotly.newPlot")).ToList();
+
+    /// <summary>Every text of an output but its images (base64 can spell anything).</summary>
+    private static IEnumerable<(string Field, string Text)> Texts(JsonObject output)
+    {
+        foreach (var field in new[] { "text", "ename", "evalue", "traceback" })
+            if (output[field] is { } value) yield return (field, Text(value));
+        if (output["data"] is JsonObject data)
+            foreach (var (mime, value) in data)
+                if (!mime.StartsWith("image/") && value is not null) yield return (mime, Text(value));
+    }
+
+    /// <summary>A notebook string: one string, or an array of lines.</summary>
+    private static string Text(JsonNode node) =>
+        node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
+}

@@ -1,0 +1,31 @@
+using NotebookRunner;
+
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// A notebook output shown the way a front end shows it: its HTML placed in a page and its scripts run in the
+/// system's headless Chromium, with the CDN requests (plotly.js, require.js) answered from local copies.
+/// </summary>
+public static class FrontEnd
+{
+    public static async Task<PageShot> ShootAsync(string html, int width = 900, int height = 500)
+    {
+        var chromium = OfflineChromium.FindExecutable();
+        if (OfflineChromium.Unavailable(chromium) is { } reason) throw new InvalidOperationException(reason + ": run .ci/install-deps.");
+        await using var browser = await OfflineChromium.LaunchAsync(chromium!);
+        return await browser.ShootAsync(html, width, height);
+    }
+
+    /// <summary>A page that loaded require.js before the output, as classic Jupyter's pages do.</summary>
+    public static string WithRequireJs(string outputHtml) =>
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">" +
+        "<script src=\"https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js\"></script></head><body>\n" +
+        outputHtml + "\n</body></html>";
+
+    public static void AssertDrawn(PageShot shot, string context)
+    {
+        var context2 = $"{context}; {shot}";
+        Assert.True(shot.Drawn, $"no plot drawn; {context2}");
+        ChartPixels.AssertDrawn(Png.Decode(shot.Png), context2);
+    }
+}
