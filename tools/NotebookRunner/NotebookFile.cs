@@ -43,11 +43,13 @@ public static class NotebookFile
     {
         var document = new InteractiveDocument();
         var codeIndex = 0;
-        foreach (var cell in cells)
+        // nbformat 4.5 wants an id per cell; the position keeps a regenerated notebook's diff small.
+        foreach (var (cell, index) in cells.Select((c, i) => (c, i)))
         {
+            var id = $"cell-{index + 1}";
             if (!cell.IsCode)
             {
-                document.Add(new InteractiveDocumentElement(cell.Source, "markdown"));
+                document.Add(new InteractiveDocumentElement(cell.Source, "markdown") { Id = id });
                 continue;
             }
             // Results are in the order of the code cells (a run stops at its first failure).
@@ -55,6 +57,7 @@ public static class NotebookFile
             codeIndex++;
             document.Add(new InteractiveDocumentElement(cell.Source, cell.KernelName, result?.Outputs.Select(ToElement) ?? [])
             {
+                Id = id,
                 ExecutionOrder = result?.ExecutionCount ?? 0,
             });
         }

@@ -53,7 +53,19 @@ public sealed class OfflineChromium : IAsyncDisposable
     /// document), runs its scripts, waits until a plotly chart has drawn or <paramref name="timeout"/> has passed,
     /// and takes a screenshot: of the first chart when <paramref name="chartOnly"/>, else of the viewport.
     /// </summary>
-    public async Task<PageShot> ShootAsync(string html, int width, int height, bool chartOnly = false, TimeSpan? timeout = null)
+    public Task<PageShot> ShootAsync(string html, int width, int height, bool chartOnly = false, TimeSpan? timeout = null)
+    {
+        var document = html.Contains("<html", StringComparison.OrdinalIgnoreCase)
+            ? html
+            : $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{html}\n</body></html>";
+        return ShootPageAsync(PageUrl, document, width, height, chartOnly, timeout);
+    }
+
+    /// <summary>The same for a page on disk (such as nbconvert's HTML export, which loads scripts from file:// URLs).</summary>
+    public Task<PageShot> ShootFileAsync(string path, int width, int height, bool chartOnly = false, TimeSpan? timeout = null) =>
+        ShootPageAsync(new Uri(Path.GetFullPath(path)).AbsoluteUri, null, width, height, chartOnly, timeout);
+
+    private async Task<PageShot> ShootPageAsync(string url, string? document, int width, int height, bool chartOnly, TimeSpan? timeout)
     {
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var shot = new PageShot();
@@ -61,22 +73,22 @@ public sealed class OfflineChromium : IAsyncDisposable
         {
             page.Console += (_, m) => { if (m.Type == "error") shot.Errors.Add(m.Text); };
             page.PageError += (_, e) => shot.Errors.Add(e);
-            var document = html.Contains("<html", StringComparison.OrdinalIgnoreCase)
-                ? html
-                : $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{html}\n</body></html>";
             await page.RouteAsync("**/*", route => Answer(route, document, shot));
-            await page.GotoAsync(PageUrl);
+            await page.GotoAsync(url);
             try
             {
-                await page.WaitForSelectorAsync(".js-plotly-plot .main-svg .scatterlayer",
+                await page.Locator(".js-plotly-plot .main-svg .scatterlayer .trace").First.WaitForAsync(
                     new() { Timeout = (float)(timeout ?? TimeSpan.FromSeconds(20)).TotalMilliseconds, State = WaitForSelectorState.Attached });
-                await page.WaitForTimeoutAsync(300); // let plotly finish its transitions
+                await page.WaitForTimeoutAsync(300); // let plotly finish drawing
                 shot.Drawn = true;
             }
             catch (TimeoutException) { }
-            shot.Png = chartOnly && shot.Drawn
-                ? await page.Locator(".js-plotly-plot").First.ScreenshotAsync()
-                : await page.ScreenshotAsync();
+            if (chartOnly && shot.Drawn) shot.Png = await page.Locator(".js-plotly-plot").First.ScreenshotAsync();
+            else
+            {
+                if (shot.Drawn) await page.Locator(".js-plotly-plot").First.ScrollIntoViewIfNeededAsync();
+                shot.Png = await page.ScreenshotAsync();
+            }
             return shot;
         }
         finally
@@ -85,11 +97,13 @@ public sealed class OfflineChromium : IAsyncDisposable
         }
     }
 
-    private static async Task Answer(IRoute route, string document, PageShot shot)
+    private static async Task Answer(IRoute route, string? document, PageShot shot)
     {
         var url = route.Request.Url;
         var uri = new Uri(url);
-        if (url == PageUrl)
+        if (uri.IsFile || url.StartsWith("data:"))
+            await route.ContinueAsync();
+        else if (url == PageUrl && document is not null)
             await route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = document });
         else if (uri.Host == "cdn.plot.ly" && uri.AbsolutePath == $"/plotly-{PlotlyJsVersion}.min.js")
         {
