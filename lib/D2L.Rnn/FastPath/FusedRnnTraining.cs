@@ -15,7 +15,6 @@ internal sealed class FusedRnnTraining : ITrainingStep
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
     private readonly int _batch, _steps;
-    private readonly int _callerThreads;
     private readonly double _learningRate, _clipTheta;
     private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
     private bool _hasState;
@@ -43,10 +42,7 @@ internal sealed class FusedRnnTraining : ITrainingStep
         _shards = _slices.Select(s => new FusedRnnShard(_parameters, s.Length, steps)).ToArray();
         _updates = _parameters.Pairs(_shards[0].Gradients).ToArray(); // shard 0's buffer receives the sum
         _lossSums = new double[shards];
-        // Every shard thread computes single-threaded; the caller is one of them. Restored by Dispose.
-        _callerThreads = get_num_threads();
-        if (shards > 1) set_num_threads(1);
-        _runner = new ShardRunner(shards);
+        _runner = new ShardRunner(shards); // its threads compute single-threaded; the caller's settings stay as they are
     }
 
     /// <summary>
@@ -104,6 +100,5 @@ internal sealed class FusedRnnTraining : ITrainingStep
         _runner.Dispose();
         foreach (var s in _shards) s.Dispose();
         _parameters.Dispose();
-        set_num_threads(_callerThreads);
     }
 }
