@@ -1,7 +1,10 @@
 // Builds the D2L.Rnn library that the notebooks load (lib/D2L.Rnn.Notebooks, Release) when its DLL is missing or
 // older than the library's sources, so that "Run All" works in a fresh clone. Prints one line either way.
 // Loaded by the first cell of each notebook: #load "build-library.csx" (paths are relative to the notebooks folder).
+using System;
 using System.Diagnostics;
+using System.IO;
+using System.Linq;
 
 static string BuildLibraryIfNeeded()
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -40,6 +41,7 @@ public static class TorchSetup
     /// The native libraries that TorchSharp needs, in load order (dependencies first), from the NuGet packages beside
     /// the TorchSharp package that is loaded; empty when TorchSharp was not loaded from a package folder.
     /// </summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location (single-file app) means no package folder: nothing to preload.")]
     internal static IReadOnlyList<string> PackagedNativeLibraries()
     {
         // …/packages/torchsharp/<version>/lib/<framework>/TorchSharp.dll

@@ -1,0 +1,45 @@
+using NotebookRunner;
+
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// A machine with Debian's or Ubuntu's PyTorch (python3-torch) has another libtorch_cpu.so on the loader's path. A
+/// notebook must still load TorchSharp's own libraries. The situation is reproduced without installing anything: a
+/// decoy libtorch_cpu.so (the system's zlib under libtorch's name) first on LD_LIBRARY_PATH of the notebook engine.
+/// </summary>
+public class ForeignLibtorchTests
+{
+    private static readonly string[] Zlib =
+        ["/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/aarch64-linux-gnu/libz.so.1", "/usr/lib64/libz.so.1"];
+
+    [LinuxFact]
+    public async Task TheLecturesFirstCellsRunWithADecoyLibtorchFirstOnTheLoaderPath()
+    {
+        Repo.UseSharedDataWhenPresent();
+        var decoy = Repo.NewScratchFolder("decoy-libtorch");
+        var zlib = Zlib.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("No system zlib found to use as a decoy.");
+        File.Copy(zlib, Path.Combine(decoy, "libtorch_cpu.so"));
+        var before = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
+        Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", string.IsNullOrEmpty(before) ? decoy : $"{decoy}:{before}");
+        try
+        {
+            // Up to the cell that runs the recurrent layer: setup, data, nn.RNN, the state and one pass.
+            var cells = NotebookFile.Read(Path.Combine(Repo.Notebooks, "rnn-gluon.dib")).Where(c => c.IsCode).ToList();
+            var upToPass = cells.TakeWhile(c => !c.Source.Contains("rnnLayer.call")).Count() + 1;
+            await using var engine = await InteractiveEngine.StartAsync(Repo.Notebooks, TimeSpan.FromMinutes(3));
+            var results = new List<CellResult>();
+            foreach (var cell in cells.Take(upToPass))
+            {
+                var result = await engine.RunAsync(cell, TimeSpan.FromMinutes(10));
+                results.Add(result);
+                Assert.True(result.Succeeded, $"{cell.Source}\n→ {result.Error}");
+            }
+            Assert.Contains("new state (1, 2, 256)", results[^1].StandardOutput);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", before);
+            Directory.Delete(decoy, true);
+        }
+    }
+}
