@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using D2L.Rnn.Training;
+using D2L.Rnn;
 
 namespace D2L.Rnn.Notebooks;
 

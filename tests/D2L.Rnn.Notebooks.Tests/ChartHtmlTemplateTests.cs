@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using D2L.Rnn.Training;
+using D2L.Rnn;
 
 namespace D2L.Rnn.Notebooks.Tests;
 

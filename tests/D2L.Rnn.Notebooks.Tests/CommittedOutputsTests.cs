@@ -21,7 +21,7 @@ public partial class CommittedOutputsTests
     {
         var charts = ChartOutputs(name);
         Assert.NotEmpty(charts);
-        foreach (var chart in charts) FrontEnd.AssertDrawn(await FrontEnd.ShootAsync(Text(chart["text/html"])), name);
+        foreach (var chart in charts) FrontEnd.AssertDrawn(await FrontEnd.ShootAsync(Text(chart["text/html"]!)), name);
     }
 
     [Theory]
@@ -33,7 +33,7 @@ public partial class CommittedOutputsTests
         foreach (var chart in charts)
         {
             Assert.True(chart.ContainsKey("image/png"), $"{name}: a chart output without image/png beside its HTML (keys: {string.Join(", ", chart.Select(kv => kv.Key))})");
-            ChartPixels.AssertDrawn(Png.Decode(Convert.FromBase64String(Text(chart["image/png"]))), name);
+            ChartPixels.AssertDrawn(Png.Decode(Convert.FromBase64String(Text(chart["image/png"]!))), name);
         }
     }
 

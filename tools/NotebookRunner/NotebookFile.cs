@@ -13,7 +13,7 @@ public static class NotebookFile
 {
     /// <summary>The cells of a .dib or .ipynb file (the .dib #!meta block is not a cell).</summary>
     public static List<NotebookCell> Read(string path) =>
-        Load(path).Elements.Select(e => new NotebookCell(e.KernelName == "markdown" ? "markdown" : "code", e.KernelName,
+        Load(path).Elements.Select(e => new NotebookCell(e.KernelName == "markdown" ? "markdown" : "code", e.KernelName ?? "csharp",
             e.Contents.ReplaceLineEndings("\n"))).ToList();
 
     /// <summary>The document of a .dib or .ipynb file.</summary>
