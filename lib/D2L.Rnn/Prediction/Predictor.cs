@@ -62,7 +62,7 @@ public static class Predictor
         model.eval();
         try
         {
-            using var noGrad = no_grad();
+            using var grad = enable_grad(); // as d2l, and for accuracy: see Evaluator.Perplexity
             var device = model.Device;
             var outputs = new List<long> { vocab[prefix[0].ToString()] };
             var state = model.BeginState(1, device);
@@ -74,7 +74,7 @@ public static class Predictor
                     var x = tensor(new[] { outputs[^1] }, [1, 1], device: device);
                     var (y, next) = model.call(x, state);
                     state.Dispose();
-                    state = next.MoveToOuterDisposeScope();
+                    state = next.Detach().MoveToOuterDisposeScope();
                     // Warm-up: while inside the prefix, the next input is the prefix's own next character.
                     outputs.Add(t < prefix.Length - 1 ? vocab[prefix[t + 1].ToString()] : choose(y));
                 }
