@@ -20,7 +20,7 @@ public sealed record Corpus(string FileName, Uri Url, string? Sha1)
         "04486597058d11dcc2c556b1d0433891eb639d2e");
 
     /// <summary>
-    /// The complete works of Shakespeare, Project Gutenberg eBook #100 (about 5.6 MB). Gutenberg re-issues its
+    /// The complete works of Shakespeare, Project Gutenberg eBook #100 (about 5.6 MB). Gutenberg republishes its
     /// files, so this download has no pinned checksum; its SHA-1 is logged instead.
     /// </summary>
     public static Corpus CompleteShakespeare { get; } = new(
