@@ -89,9 +89,10 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         var reports = Regex.Matches(training, @"^epoch (\d+), perplexity ([\d.]+), time ([\d.]+) sec$", RegexOptions.Multiline);
         Assert.Equal([50, 100, 150, 200], reports.Select(m => int.Parse(m.Groups[1].Value)));
         var perplexities = reports.Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
-        // Measured here: 7.59 / 3.72 / 1.98 / 1.49 (seed 0); the lecture published 4.20 / 2.00 / 1.51 / 1.30.
-        Assert.True(perplexities[^1] < 2.0, $"final perplexity {perplexities[^1]}");
-        Assert.True(perplexities[0] > perplexities[^1]);
+        // The lecture published 4.20 / 2.00 / 1.51 / 1.30 (a ReLU RNN); every point within 10% of it.
+        double[] published = [4.20, 2.00, 1.51, 1.30];
+        foreach (var (measured, expected) in perplexities.Zip(published))
+            Assert.InRange(measured, expected * 0.9, expected * 1.1);
         Assert.Contains("time traveller", training);
     }
 
