@@ -68,7 +68,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         Assert.Contains("input (35, 2, 43)", pass);
         Assert.Contains("output (35, 2, 256)", pass);
         Assert.Contains("new state (1, 2, 256)", pass);
-        Assert.Contains("begin state (1, 2, 256)", run.CellContaining("new RNNModel").StandardOutput);
+        Assert.Contains("begin state (1, 2, 256)", run.CellContaining("new RNNModel(rnnLayer, vocab.Count)").StandardOutput);
     }
 
     [Fact]
