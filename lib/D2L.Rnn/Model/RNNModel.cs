@@ -11,8 +11,8 @@ namespace D2L.Rnn;
 /// </summary>
 public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>
 {
-    // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book (embedding.weight first when
-    // there is one; a null field is not registered, so one-hot models keep exactly d2l's state dict).
+    // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book, plus embedding.weight when
+    // there is one (a null field is not registered, so one-hot models keep exactly d2l's state dict).
 #pragma warning disable IDE1006
     private readonly Embedding? embedding;
     private readonly nn.Module rnn;
