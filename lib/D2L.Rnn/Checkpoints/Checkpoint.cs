@@ -13,7 +13,8 @@ namespace D2L.Rnn;
 /// state dict, and a SHA-256 of everything before it, so that a damaged file is recognised as such.
 /// </summary>
 /// <remarks>
-/// Version 2 names the parameters as d2l does (<c>rnn.*</c>, <c>linear.*</c>) and records the RNN's nonlinearity.
+/// Version 2 names the parameters as d2l does (<c>rnn.*</c>, <c>linear.*</c>, and <c>embedding.weight</c> for a model
+/// with an embedding) and records the RNN's nonlinearity and the embedding size (absent: one-hot input).
 /// Version 1 files (<c>_rnn.*</c>, <c>_dense.*</c>, always tanh) still load.
 /// </remarks>
 public static class Checkpoint
@@ -39,7 +40,7 @@ public static class Checkpoint
         var c = model.Config;
         var header = JsonSerializer.SerializeToUtf8Bytes(
             new CheckpointHeader(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers, c.Nonlinearity, vocab.IdxToToken.ToArray(),
-                new Dictionary<string, string>(notes ?? new Dictionary<string, string>())),
+                new Dictionary<string, string>(notes ?? new Dictionary<string, string>()), c.EmbeddingSize),
             CheckpointJson.Default.CheckpointHeader);
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -97,8 +98,12 @@ public static class Checkpoint
             var headerStart = Magic.Length + 4;
             var header = JsonSerializer.Deserialize(all.AsSpan(headerStart, length), CheckpointJson.Default.CheckpointHeader)
                          ?? throw new CheckpointException($"'{path}' has an empty header.");
-            var config = new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers, header.Nonlinearity);
+            var config = new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers, header.Nonlinearity,
+                header.EmbeddingSize);
             config.Validate();
+            // Version 1 predates embeddings: its layout has no place for one.
+            if (version == 1 && config.EmbeddingSize is not null)
+                throw new CheckpointException($"'{path}' is a version 1 file, which cannot hold an embedding.");
             return new CheckpointFile(version, header, config, all[(headerStart + length)..^32]);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)

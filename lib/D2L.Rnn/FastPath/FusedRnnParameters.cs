@@ -12,6 +12,9 @@ internal sealed class FusedRnnParameters : IDisposable
 {
     public FusedRnnParameters(RNNModel model)
     {
+        // The input table stands for one-hot input; an embedding model must take the module path.
+        if (model.Embedding is not null)
+            throw new ArgumentException("The fused step reads one-hot input; a model with an embedding trains on the module path.", nameof(model));
         Nonlinearity = model.Config.Nonlinearity;
         var rnn = model.Rnn.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         WeightIh = rnn["weight_ih_l0"];

@@ -21,7 +21,8 @@ internal sealed class FusedRnnTraining : ITrainingStep
 
     /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
     public static bool Supports(RNNModel model) =>
-        model.Config is { Kind: CellKind.Rnn, NumLayers: 1 }
+        // The fused step reads one-hot input (its input table is W_ihᵀ row by token): no embedding.
+        model.Config is { Kind: CellKind.Rnn, NumLayers: 1, EmbeddingSize: null } && model.Embedding is null
         && model.Linear.weight!.dtype == ScalarType.Float32 && model.Linear.bias is not null
         && model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0");
 

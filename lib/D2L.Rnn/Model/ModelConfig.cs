@@ -6,9 +6,14 @@ namespace D2L.Rnn;
 /// <param name="NumHiddens">Hidden units per layer.</param>
 /// <param name="NumLayers">Stacked recurrent layers.</param>
 /// <param name="Nonlinearity">The activation of a plain RNN (GRU and LSTM have their own gates and ignore it).</param>
+/// <param name="EmbeddingSize">Null: the recurrent layer reads one-hot vectors (d2l). Else the width of a learned
+/// embedding (<c>nn.Embedding(VocabSize, EmbeddingSize)</c>) that replaces them.</param>
 public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 256, int NumLayers = 1,
-    Nonlinearity Nonlinearity = Nonlinearity.Tanh)
+    Nonlinearity Nonlinearity = Nonlinearity.Tanh, int? EmbeddingSize = null)
 {
+    /// <summary>The features the first recurrent layer reads per step: the embedding size, else the vocabulary size (one-hot).</summary>
+    public int InputSize => EmbeddingSize ?? VocabSize;
+
     /// <summary>
     /// The 2019 lecture's model: one RNN layer of 256 hidden units with ReLU, the default of MXNet Gluon's
     /// <c>rnn.RNN(num_hiddens)</c> (PyTorch and TorchSharp default to tanh).
@@ -22,6 +27,8 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
         if (VocabSize <= 0) throw new ArgumentOutOfRangeException(nameof(VocabSize), VocabSize, "The vocabulary size must be positive.");
         if (NumHiddens <= 0) throw new ArgumentOutOfRangeException(nameof(NumHiddens), NumHiddens, "The number of hidden units must be positive.");
         if (NumLayers <= 0) throw new ArgumentOutOfRangeException(nameof(NumLayers), NumLayers, "The number of layers must be positive.");
+        if (EmbeddingSize is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "The embedding size must be positive (or null for one-hot input).");
         if (!Enum.IsDefined(Nonlinearity)) throw new ArgumentOutOfRangeException(nameof(Nonlinearity), Nonlinearity, "Unknown nonlinearity.");
         if (Kind != CellKind.Rnn && Nonlinearity != Nonlinearity.Tanh)
             throw new ArgumentException($"Only a plain RNN takes a nonlinearity; a {Kind} has its own gates.", nameof(Nonlinearity));

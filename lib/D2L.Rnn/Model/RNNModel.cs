@@ -6,18 +6,21 @@ namespace D2L.Rnn;
 
 /// <summary>
 /// d2l's <c>RNNModel</c>: token indices → one-hot vectors → a recurrent layer (RNN, GRU or LSTM) → a dense
-/// layer that scores every token of the vocabulary at every time step.
+/// layer that scores every token of the vocabulary at every time step. With <see cref="ModelConfig.EmbeddingSize"/>
+/// set, a learned embedding replaces the one-hot vectors.
 /// </summary>
 public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>
 {
-    // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book.
+    // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book, plus embedding.weight when
+    // there is one (a null field is not registered, so one-hot models keep exactly d2l's state dict).
 #pragma warning disable IDE1006
+    private readonly Embedding? embedding;
     private readonly nn.Module rnn;
     private readonly Linear linear;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model on the CPU; move it with <c>model.to(device)</c>.</summary>
-    /// <param name="config">Kind, vocabulary size, hidden units, layers and nonlinearity.</param>
+    /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</param>
     /// <param name="init">How the parameters start.</param>
     public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
         : this(RecurrentLayer.Create(Validated(config)), config)
@@ -29,6 +32,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// The lecture's <c>RNNModel(rnn_layer, vocab_size)</c>: wraps a layer made with <c>nn.RNN</c>, <c>nn.GRU</c>
     /// or <c>nn.LSTM</c> whose input size is <paramref name="vocabSize"/>, and adds the dense output layer. The
     /// model trains the layer itself (no copy); its configuration, nonlinearity included, is read from the layer.
+    /// The input is one-hot: build an embedding model from a <see cref="ModelConfig"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The layer is of another kind, bidirectional, batch-first, without
     /// biases, or its input size is not <paramref name="vocabSize"/>.</exception>
@@ -41,6 +45,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     private RNNModel(nn.Module rnnLayer, ModelConfig config) : base(nameof(RNNModel))
     {
         Config = config;
+        if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size);
         rnn = rnnLayer;
         linear = nn.Linear(config.NumHiddens, config.VocabSize);
         RegisterComponents();
@@ -53,8 +58,11 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         return config;
     }
 
-    /// <summary>Kind, vocabulary size, hidden units, layers and nonlinearity.</summary>
+    /// <summary>Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</summary>
     public ModelConfig Config { get; }
+
+    /// <summary>The learned input embedding (vocab, embedding size), or null when the input is one-hot.</summary>
+    public Embedding? Embedding => embedding;
 
     /// <summary>The recurrent layer (TorchSharp's RNN, GRU or LSTM module): d2l's <c>self.rnn</c>.</summary>
     public nn.Module Rnn => rnn;
@@ -67,7 +75,8 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 
     /// <summary>
     /// Re-initialises every parameter, as Gluon's <c>model.initialize(force_reinit=True, init=...)</c>:
-    /// <see cref="WeightInit.Normal001"/> draws every weight from Normal(0, 0.01) and sets every bias to zero;
+    /// <see cref="WeightInit.Normal001"/> draws every weight (the embedding's included) from Normal(0, 0.01) and
+    /// sets every bias to zero;
     /// <see cref="WeightInit.Default"/> keeps TorchSharp's initialisation.
     /// </summary>
     public void Initialize(WeightInit init)
@@ -90,7 +99,9 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     public override (Tensor Output, RnnState State) forward(Tensor inputs, RnnState state)
     {
         using var scope = NewDisposeScope();
-        var x = nn.functional.one_hot(inputs.T.to(int64), Config.VocabSize).to(float32);
+        // (steps, batch) indices → (steps, batch, features): a learned vector per token, or its one-hot vector.
+        var tokens = inputs.T.to(int64);
+        var x = embedding is not null ? embedding.call(tokens) : nn.functional.one_hot(tokens, Config.VocabSize).to(float32);
         var (y, newState) = Recur(x, state);
         // The dense layer sees (steps × batch, hiddens) and scores every token: (steps × batch, vocab).
         var output = linear.call(y.reshape(-1, y.shape[^1]));
@@ -98,7 +109,9 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         return (output, newState.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Runs the recurrent layer alone on (steps, batch, features) input: outputs and the new state.</summary>
+    /// <summary>
+    /// Runs the recurrent layer alone on (steps, batch, <see cref="ModelConfig.InputSize"/>) input: outputs and the new state.
+    /// </summary>
     public (Tensor Y, RnnState State) Recur(Tensor x, RnnState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -6,13 +6,13 @@ namespace D2L.Rnn;
 /// <summary>Builds the recurrent layer of a <see cref="ModelConfig"/>, and reads the configuration of a layer built elsewhere.</summary>
 internal static class RecurrentLayer
 {
-    /// <summary>TorchSharp's RNN, GRU or LSTM module for <paramref name="config"/> (one-hot input of the vocabulary's size).</summary>
+    /// <summary>TorchSharp's RNN, GRU or LSTM module for <paramref name="config"/>, reading <see cref="ModelConfig.InputSize"/> features.</summary>
     public static nn.Module Create(ModelConfig config) => config.Kind switch
     {
-        CellKind.Rnn => nn.RNN(config.VocabSize, config.NumHiddens, config.NumLayers,
+        CellKind.Rnn => nn.RNN(config.InputSize, config.NumHiddens, config.NumLayers,
             config.Nonlinearity == Nonlinearity.ReLU ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh),
-        CellKind.Gru => nn.GRU(config.VocabSize, config.NumHiddens, config.NumLayers),
-        _ => nn.LSTM(config.VocabSize, config.NumHiddens, config.NumLayers),
+        CellKind.Gru => nn.GRU(config.InputSize, config.NumHiddens, config.NumLayers),
+        _ => nn.LSTM(config.InputSize, config.NumHiddens, config.NumLayers),
     };
 
     /// <summary>

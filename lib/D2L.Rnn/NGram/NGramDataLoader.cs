@@ -1,0 +1,67 @@
+using static TorchSharp.torch;
+
+namespace D2L.Rnn;
+
+/// <summary>
+/// Minibatches of encoded windows and their next tokens for an MLP: X float32 (batch, <see cref="NGramEncoder.Width"/>),
+/// Y int64 (batch). Each enumeration is one epoch over every window, shuffled afresh or in text order; the last
+/// minibatch holds what is left (it can be smaller). The caller owns (disposes) the tensors it receives.
+/// </summary>
+public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>
+{
+    private readonly Random _random;
+
+    /// <summary>Creates a loader over <paramref name="windows"/>.</summary>
+    /// <param name="windows">The windows and their targets.</param>
+    /// <param name="vocabSize">Number of tokens: every token index is below it.</param>
+    /// <param name="encoding">Sequential (concatenated) or bag-of-characters inputs.</param>
+    /// <param name="batchSize">Windows per minibatch.</param>
+    /// <param name="shuffle">A new random order every epoch; false keeps the text's order.</param>
+    /// <param name="seed">Seed of the shuffles; null draws one.</param>
+    public NGramDataLoader(NGramWindows windows, int vocabSize, NGramEncoding encoding, int batchSize, bool shuffle = true, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        Width = NGramEncoder.Width(encoding, windows.Length, vocabSize);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        // Checked once here, so that a bad index is not found halfway through an epoch.
+        foreach (var t in windows.Tokens)
+            if (t < 0 || t >= vocabSize)
+                throw new ArgumentException($"The token index {t} is outside the vocabulary of {vocabSize}.", nameof(vocabSize));
+        Windows = windows;
+        VocabSize = vocabSize;
+        Encoding = encoding;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        _random = seed is { } s ? new Random(s) : new Random();
+    }
+
+    /// <summary>The windows and their targets.</summary>
+    public NGramWindows Windows { get; }
+    /// <summary>Number of tokens.</summary>
+    public int VocabSize { get; }
+    /// <summary>How the windows are encoded.</summary>
+    public NGramEncoding Encoding { get; }
+    /// <summary>Windows per minibatch.</summary>
+    public int BatchSize { get; }
+    /// <summary>Whether each epoch draws a new order.</summary>
+    public bool Shuffle { get; }
+    /// <summary>Features of one encoded window: the MLP's input size.</summary>
+    public int Width { get; }
+    /// <summary>Minibatches per epoch, the last one possibly smaller.</summary>
+    public int BatchCount => (Windows.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>One epoch: draws the order, then yields the minibatches.</summary>
+    public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
+    {
+        var order = Enumerable.Range(0, Windows.Count).ToArray();
+        if (Shuffle) _random.Shuffle(order);
+        for (var start = 0; start < order.Length; start += BatchSize)
+        {
+            var (windows, targets) = Windows.Select(new ArraySegment<int>(order, start, Math.Min(BatchSize, order.Length - start)));
+            using (windows)
+                yield return (NGramEncoder.Encode(windows, VocabSize, Encoding), targets);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
