@@ -71,9 +71,17 @@ internal sealed class FusedRnnTraining : ITrainingStep
     }
 
     /// <summary>Sums the shards' gradients, clips them to norm θ and takes the SGD step.</summary>
-    public void Update()
+    public void Update() =>
+        // On a shard thread (single-threaded libtorch there), not the caller's: with several intra-op threads on the
+        // caller, libtorch's OpenMP workers spin on after the update and take cores from the next minibatch's shards
+        // (measured: half the throughput on 2 cores).
+        _runner.Run(shard =>
+        {
+            if (shard == 0) SumClipAndStep();
+        });
+
+    private void SumClipAndStep()
     {
-        using var noGrad = no_grad();
         var total = _shards[0].Gradients;
         for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
         GradClipping.ClipGradients([total.Flat], _clipTheta);
