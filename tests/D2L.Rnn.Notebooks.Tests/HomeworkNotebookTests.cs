@@ -102,6 +102,93 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         }
     }
 
+    [Fact]
+    public void ComparesTrainAndTestPerplexityWithTheSameCalculator()
+    {
+        var output = run.Output("trainSample");
+        var evaluated = Perplexities(run.Output("Evaluator.Perplexity(m.Value, test)"), @"test perplexity ([\d.]+)");
+        foreach (var name in Models)
+        {
+            var m = Regex.Match(output, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$");
+            Assert.True(m.Success, output);
+            var (train, test, ratio) = (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value));
+            Assert.Equal(evaluated[name], test, 3);
+            Assert.InRange(train, 1, 28);
+            Assert.Equal(test / train, ratio, 2);
+        }
+    }
+
+    [Fact]
+    public void SweepsEverySettingTheHomeworkNamesInOneTableAndOneChart()
+    {
+        var cell = run.Results.Single(r => r.Cell.Source.Contains("SweepRun("));
+        var rows = Regex.Matches(cell.StandardOutput, @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
+        var settings = rows.GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToList());
+        Assert.Equal(["64", "128", "256", "512"], settings["hidden units"]);
+        Assert.Equal(["one-hot", "8", "32"], settings["embedding length"]);
+        Assert.Equal(["0.1", "1", "10"], settings["clipping θ"]);
+        Assert.Equal(["0.25", "1", "4"], settings["learning rate"]);
+        Assert.Equal(["1", "2", "4"], settings["epochs"]); // D2L_EPOCHS=1 sets the base
+        // The baseline (256 units, one-hot, θ 1, lr 1, base epochs) is one run shown in every group.
+        var baseline = rows.Where(m => (m.Groups[1].Value, m.Groups[2].Value) is ("hidden units", "256") or ("embedding length", "one-hot")
+                or ("clipping θ", "1") or ("learning rate", "1") or ("epochs", "1")).Select(m => m.Groups[4].Value).Distinct();
+        Assert.Single(baseline);
+        // More epochs on the same text lower the training perplexity.
+        var byEpochs = rows.Where(m => m.Groups[1].Value == "epochs").Select(m => Number(m.Groups[3].Value)).ToList();
+        Assert.True(byEpochs[0] > byEpochs[2], string.Join(", ", byEpochs));
+        Assert.Single(cell.Outputs, o => o.Html.Contains("Plotly.newPlot"));
+        Assert.Matches(@"(?m)^best learning rate: \S+", cell.StandardOutput);
+    }
+
+    [Fact]
+    public void TheBestRunReportsItsTestPerplexityAndWrites200Characters()
+    {
+        var output = run.Output("bestKind");
+        Assert.Matches(@"(?m)^best run: (RNN|GRU|LSTM|LSTM, 2 layers), 2 epochs, lr \S+, θ \S+", output);
+        Assert.Matches(@"(?m)^train perplexity [\d.]+, test perplexity [\d.]+", output);
+        Assert.Matches(@"(?m)^but brutus is an honorable man.{200}\s*$", output);
+    }
+
+    [Fact]
+    public void TheNGramMlpBeatsTheMostFrequentCharacterWithBothEncodings()
+    {
+        var output = run.Output("NGramMlp.Create");
+        var baseline = Number(Regex.Match(output, @"accuracy ([\d.]+) ?%").Groups[1].Value);
+        foreach (var encoding in new[] { "Sequential", "BagOfCharacters" })
+        {
+            var m = Regex.Match(output, $@"(?m)^MLP, {encoding}\s+test accuracy ([\d.]+) ?%, test perplexity ([\d.]+)");
+            Assert.True(m.Success, output);
+            Assert.True(Number(m.Groups[1].Value) > baseline, $"{encoding}: {m.Groups[1].Value}% against {baseline}%");
+            Assert.InRange(Number(m.Groups[2].Value), 1, 28);
+        }
+    }
+
+    [Fact]
+    public void TabulatesWeightsAndMultiplyAddsOfEveryModel()
+    {
+        var output = run.Output("ModelCost.Of");
+        // V = 28 symbols, h = 256, windows of 5: the homework's formulas, written out.
+        const long v = 28, h = 256, n = 5;
+        var expected = new Dictionary<string, (long Weights, long MultiplyAdds)>
+        {
+            ["MLP, Sequential"] = (n * v * h + h + h * v + v, n * v * h + h * v),
+            ["MLP, BagOfCharacters"] = (v * h + h + h * v + v, v * h + h * v),
+            ["RNN"] = (h * (v + h) + 2 * h + h * v + v, h * (v + h) + h * v),
+            ["GRU"] = (3 * (h * (v + h) + 2 * h) + h * v + v, 3 * h * (v + h) + h * v),
+            ["LSTM"] = (4 * (h * (v + h) + 2 * h) + h * v + v, 4 * h * (v + h) + h * v),
+            ["LSTM, 2 layers"] = (4 * (h * (v + h) + 2 * h) + 4 * (h * (h + h) + 2 * h) + h * v + v, 4 * h * (v + h) + 4 * h * (h + h) + h * v),
+        };
+        foreach (var (name, (weights, multiplyAdds)) in expected)
+        {
+            var m = Regex.Match(output, $@"(?m)^{Regex.Escape(name)}\s+([\d,]+)\s+([\d,]+)\s*$");
+            Assert.True(m.Success, output);
+            Assert.Equal(weights, long.Parse(m.Groups[1].Value.Replace(",", "")));
+            Assert.Equal(multiplyAdds, long.Parse(m.Groups[2].Value.Replace(",", "")));
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
     private static Dictionary<string, double> Perplexities(string output, string pattern) =>
         Models.ToDictionary(n => n, n => double.Parse(
             Regex.Match(output, $@"(?m)^{Regex.Escape(n)}\s+{pattern}").Groups[1].Value, CultureInfo.InvariantCulture));
