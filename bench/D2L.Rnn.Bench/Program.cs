@@ -1,13 +1,14 @@
 // Benchmark of D2L.Rnn: training throughput (tokens/sec), generation speed (chars/sec) and memory (RSS) for the
-// straightforward (one-hot) path and the fast (gather) path. Prints one JSON line per measurement.
+// straightforward (reference) path and the fast path, then the same training in PyTorch (bench/pytorch/d2l_rnn.py)
+// when a python3 with torch is found, with the ratios measured in that run. Prints one JSON line per measurement.
 //
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
-//                                                        [--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory]
+//                                                        [--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory] [--no-pytorch]
 //
 // "straightforward" is the reference (TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd);
 // "fast" is the default, which for a one-layer RNN trains with the hand-written step split over --threads cores.
 //
-// Data: $D2L_DATA_DIR (or the repo's usual data directory) must hold timemachine.txt.
+// Data: timemachine.txt in $D2L_DATA_DIR (or the user's data directory), downloaded when missing.
 using System.Diagnostics;
 using D2L.Rnn.Bench;
 using D2L.Rnn;
@@ -26,7 +27,6 @@ var full = TimeMachine.LoadD2l();
 var vocab = full.Vocab;
 report.Emit("corpus.tokens", full.Indices.Length, "tokens");
 
-const double PyTorchReference = 130_000; // tokens/sec, d2l 0.17 RNN on this machine type (given, not measured here)
 // In the order given by --paths (the first one also pays for warming the process up).
 var paths = options.Paths.Select(p => (p, Fast: p == "fast")).ToArray();
 
@@ -67,6 +67,7 @@ foreach (var (pathName, fast) in options.Memory ? paths : [])
         "VmRSS minus the GC's committed memory");
 }
 // 2. Training throughput on the full Time Machine, d2l 0.17 preset, first epoch excluded.
+var ours = new Dictionary<string, double>(); // per cell kind: the default path's rate (fast for the RNN)
 foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCase: true)))
 {
     var name = kind.ToString().ToLowerInvariant();
@@ -110,9 +111,25 @@ foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCas
     model?.Dispose();
     if (rates.ContainsKey("fast") && rates.ContainsKey("straightforward"))
         report.Emit($"train.{name}.ratio_fast_over_straightforward", rates["fast"] / rates["straightforward"], "x");
-    foreach (var (pathName, rate) in rates)
-        report.Emit($"train.{name}.{pathName}_over_pytorch_130k", rate / PyTorchReference, "x",
-            "PyTorch reference 130,000 tokens/sec for the RNN (given, not measured by this harness)");
+    ours[name] = rates.GetValueOrDefault("fast", rates.GetValueOrDefault("modules", rates.Values.First()));
+}
+
+// 3. The peer: d2l's loop in PyTorch, same data and settings, right after ours.
+var python = options.PyTorch ? PyTorchPeer.FindPython() : null;
+if (python is null)
+    Console.Error.WriteLine(options.PyTorch
+        ? "PyTorch was not found (no python3 that imports torch; on Debian: apt-get install python3-torch, or set D2L_PYTHON): ours only."
+        : "--no-pytorch: ours only.");
+else
+{
+    var peer = PyTorchPeer.Measure(python, Path.Combine(DataDirectory.Resolve(), Corpus.TimeMachine.FileName), options.Threads,
+        options.Epochs, options.Cells);
+    foreach (var (name, (rate, note)) in peer)
+    {
+        report.Emit($"pytorch.train.{name}.tokens_per_sec", rate, "tokens/sec", note);
+        if (ours.TryGetValue(name, out var our))
+            report.Emit($"train.{name}.ours_over_pytorch", our / rate, "x", name == "rnn" ? "fast path" : "TorchSharp's modules");
+    }
 }
 report.Emit("probe.end.gemm_32x256x256_1_thread", MachineProbe.GemmGflops(), "GFLOP/s", "machine speed after the runs");
 

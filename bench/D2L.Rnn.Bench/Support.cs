@@ -5,13 +5,14 @@ using System.Text.Json;
 namespace D2L.Rnn.Bench;
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory, string[] Paths)
+internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory, string[] Paths, bool PyTorch)
 {
     public static BenchOptions? Parse(string[] args)
     {
         int epochs = 5, threads = Environment.ProcessorCount, memEpochs = 200;
         var quick = false;
         var memory = true;
+        var pytorch = true;
         string[] cells = ["rnn", "gru", "lstm"];
         string[] paths = ["straightforward", "fast"];
         bool explicitEpochs = false, explicitMem = false;
@@ -25,12 +26,13 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 case "--quick": quick = true; break;
                 case "--cells" when i + 1 < args.Length: cells = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--no-memory": memory = false; break;
+                case "--no-pytorch": pytorch = false; break;
                 case "--paths" when i + 1 < args.Length: paths = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 default:
                     Console.Error.WriteLine(
                         "usage: D2L.Rnn.Bench [--epochs N (measured epochs after 1 warm-up, default 5)] " +
                         "[--threads N (torch.set_num_threads, default: cores)] [--mem-epochs N (default 200)] [--quick] " +
-                        "[--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory]");
+                        "[--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory] [--no-pytorch]");
                     return null;
             }
         }
@@ -46,7 +48,7 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 "--paths among straightforward,fast.");
             return null;
         }
-        return new BenchOptions(epochs, threads, memEpochs, quick, cells, memory, paths);
+        return new BenchOptions(epochs, threads, memEpochs, quick, cells, memory, paths, pytorch);
     }
 }
 

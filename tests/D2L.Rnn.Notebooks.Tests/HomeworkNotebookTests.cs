@@ -75,8 +75,8 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     {
         var evaluated = Perplexities(run.Output("Evaluator.Perplexity(m.Value, test)"), @"test perplexity ([\d.]+)");
         Assert.Equal(Models, evaluated.Keys);
-        // One epoch on 30,000 characters: well below a uniform guess over 28 symbols, far from perfect.
-        Assert.All(evaluated.Values, p => Assert.InRange(p, 5, 28));
+        // One epoch on 30,000 characters: below a uniform guess over 28 symbols, far from perfect.
+        Assert.All(evaluated.Values, p => Assert.InRange(p, 8, 22)); // measured 14.7–17.0; a uniform guess is 28
 
         var saved = run.Output("Checkpoint.Save");
         foreach (var name in Models)

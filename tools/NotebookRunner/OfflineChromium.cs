@@ -77,7 +77,7 @@ public sealed class OfflineChromium : IAsyncDisposable
             await page.GotoAsync(url);
             try
             {
-                await page.Locator(".js-plotly-plot .main-svg .scatterlayer .trace").First.WaitForAsync(
+                await page.Locator(".js-plotly-plot .main-svg .trace").First.WaitForAsync(
                     new() { Timeout = (float)(timeout ?? TimeSpan.FromSeconds(20)).TotalMilliseconds, State = WaitForSelectorState.Attached });
                 await page.WaitForTimeoutAsync(300); // let plotly finish drawing
                 shot.Drawn = true;

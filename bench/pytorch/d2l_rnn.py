@@ -1,0 +1,108 @@
+"""The peer for bench/D2L.Rnn.Bench: d2l 0.17's concise RNN training (section 8.6, train_ch8) in PyTorch, on the
+same data with the same settings, one JSON line per model kind.
+
+    python3 bench/pytorch/d2l_rnn.py --data timemachine.txt --threads 2 --epochs 5 --cells rnn,gru,lstm
+
+Data: the whole Time Machine, d2l's preprocessing (letters only, lower case, lines joined), character tokens.
+Model: one-hot input, nn.RNN (tanh) / nn.GRU / nn.LSTM with 256 hidden units, a dense output layer.
+Training: batch 32, 35 steps, sequential sampling (state carried and detached), mean cross-entropy, SGD lr 1,
+gradient clipping to norm 1. One warm-up epoch, then --epochs measured epochs.
+"""
+import argparse, collections, json, math, random, re, time
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def load_corpus(path):
+    with open(path) as f:
+        lines = [re.sub('[^A-Za-z]+', ' ', line).strip().lower() for line in f.readlines()]
+    tokens = [c for line in lines for c in line]
+    counts = sorted(collections.Counter(tokens).items(), key=lambda x: x[1], reverse=True)
+    idx_to_token = ['<unk>'] + [t for t, _ in counts]
+    token_to_idx = {t: i for i, t in enumerate(idx_to_token)}
+    return [token_to_idx[t] for t in tokens], len(idx_to_token)
+
+
+def seq_data_iter_sequential(corpus, batch_size, num_steps):
+    offset = random.randint(0, num_steps)
+    num_tokens = ((len(corpus) - offset - 1) // batch_size) * batch_size
+    xs = torch.tensor(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
+    ys = torch.tensor(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
+    for i in range(0, xs.shape[1] // num_steps * num_steps, num_steps):
+        yield xs[:, i: i + num_steps], ys[:, i: i + num_steps]
+
+
+class RNNModel(nn.Module):
+    def __init__(self, rnn_layer, vocab_size):
+        super().__init__()
+        self.rnn, self.vocab_size = rnn_layer, vocab_size
+        self.linear = nn.Linear(rnn_layer.hidden_size, vocab_size)
+
+    def forward(self, inputs, state):
+        x = F.one_hot(inputs.T.long(), self.vocab_size).to(torch.float32)
+        y, state = self.rnn(x, state)
+        return self.linear(y.reshape(-1, y.shape[-1])), state
+
+    def begin_state(self, batch_size):
+        h = torch.zeros(self.rnn.num_layers, batch_size, self.rnn.hidden_size)
+        return (h, torch.zeros_like(h)) if isinstance(self.rnn, nn.LSTM) else h
+
+
+def grad_clipping(net, theta):
+    params = [p for p in net.parameters() if p.requires_grad]
+    norm = torch.sqrt(sum(torch.sum(p.grad ** 2) for p in params))
+    if norm > theta:
+        for p in params:
+            p.grad[:] *= theta / norm
+
+
+def train_epoch(net, corpus, updater, batch_size=32, num_steps=35):
+    state, loss_sum, tokens = None, 0.0, 0
+    start = time.perf_counter()
+    for x, y in seq_data_iter_sequential(corpus, batch_size, num_steps):
+        if state is None:
+            state = net.begin_state(batch_size)
+        elif isinstance(state, tuple):
+            state = tuple(s.detach() for s in state)
+        else:
+            state = state.detach()
+        y_hat, state = net(x, state)
+        loss = F.cross_entropy(y_hat, y.T.reshape(-1).long())
+        updater.zero_grad()
+        loss.backward()
+        grad_clipping(net, 1)
+        updater.step()
+        loss_sum += loss.item() * y.numel()
+        tokens += y.numel()
+    return math.exp(loss_sum / tokens), tokens / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--data', required=True, help='timemachine.txt')
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--epochs', type=int, default=5, help='measured epochs, after one warm-up epoch')
+    parser.add_argument('--cells', default='rnn,gru,lstm')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    corpus, vocab_size = load_corpus(args.data)
+    layers = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
+    for cell in args.cells.split(','):
+        torch.manual_seed(0)
+        random.seed(0)
+        net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
+        updater = torch.optim.SGD(net.parameters(), lr=1)
+        train_epoch(net, corpus, updater)  # warm-up
+        rates, perplexity = [], float('nan')
+        for _ in range(args.epochs):
+            perplexity, rate = train_epoch(net, corpus, updater)
+            rates.append(rate)
+        print(json.dumps({'what': f'pytorch.train.{cell}.tokens_per_sec', 'value': sum(rates) / len(rates),
+                          'unit': 'tokens/sec', 'torch': torch.__version__, 'threads': args.threads,
+                          'perplexity': perplexity, 'epochs': [round(r) for r in rates]}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
