@@ -23,8 +23,8 @@ public class FileBasedAppTests
             Assert.Matches(@"(?m)^traveller.{10}$", printed); // prediction before training
             var epoch = Regex.Match(printed, @"(?m)^epoch 20, perplexity ([\d.]+), time [\d.]+ sec$");
             Assert.True(epoch.Success, printed);
-            // Measured: the lecture's ReLU model is at perplexity 11–12 after 20 epochs (43 symbols: uniform is 43).
-            Assert.InRange(double.Parse(epoch.Groups[1].Value, CultureInfo.InvariantCulture), 8, 16);
+            // Measured: the lecture's seeded ReLU model is at perplexity 8.60 after 20 epochs (43 symbols: uniform is 43).
+            Assert.InRange(double.Parse(epoch.Groups[1].Value, CultureInfo.InvariantCulture), 7, 10.5);
             Assert.Contains("20 epochs, ", printed);
             Assert.Matches(@"(?m)^time traveller.{50}$", printed); // prediction after training
             Assert.Contains("chart written to rnn-gluon-perplexity.html", printed); // outside the repository: the name only

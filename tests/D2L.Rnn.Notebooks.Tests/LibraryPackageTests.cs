@@ -222,8 +222,8 @@ public class LibraryPackageTests
         Assert.True(perplexity.Success, output);
         var value = double.Parse(perplexity.Groups[1].Value.Replace(',', '.'), CultureInfo.InvariantCulture);
         Assert.True(double.IsFinite(value), output);
-        // Two epochs on 28 tokens: at least 1, and not much worse than guessing uniformly.
-        Assert.InRange(value, 1, 40);
+        // Two epochs on 28 tokens, unseeded: measured 17.9–18.1 in three runs (a uniform guess is 28).
+        Assert.InRange(value, 14, 22);
         Assert.Matches(@"(?m)^time traveller.{30}\r?$", output);
     }
 
