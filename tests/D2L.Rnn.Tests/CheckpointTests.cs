@@ -28,13 +28,7 @@ public sealed class CheckpointTests : IDisposable
             Assert.Equal(model.Config, loaded.Config);
             Assert.Equal(Vocab.IdxToToken, vocab.IdxToToken);
             Assert.Equal("7", notes["epochs"]);
-            using var x = randint(0, Vocab.Count, [2, 9], dtype: int64);
-            using var s1 = model.BeginState(2);
-            using var s2 = loaded.BeginState(2);
-            var (a, sa) = model.call(x, s1);
-            var (b, sb) = loaded.call(x, s2);
-            Assert.True(a.equal(b).all().item<bool>());
-            Assert.True(sa.Hidden.equal(sb.Hidden).all().item<bool>());
+            ModelAssert.SameOutputsAndStates(model, loaded, Vocab.Count);
         }
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
     }

@@ -104,13 +104,7 @@ public sealed class EmbeddingTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(model.Config, loaded.Config);
             Assert.Equal(6, loaded.Config.EmbeddingSize);
             Assert.True(model.Embedding!.weight!.equal(loaded.Embedding!.weight!).all().item<bool>());
-            using var x = randint(0, vocab.Count, [2, 9], dtype: int64);
-            using var s1 = model.BeginState(2);
-            using var s2 = loaded.BeginState(2);
-            var (a, sa) = model.call(x, s1);
-            var (b, sb) = loaded.call(x, s2);
-            Assert.True(a.equal(b).all().item<bool>());
-            Assert.True(sa.Hidden.equal(sb.Hidden).all().item<bool>());
+            ModelAssert.SameOutputsAndStates(model, loaded, vocab.Count);
             Assert.Equal(Predictor.Predict("to b", 10, model, vocab), Predictor.Predict("to b", 10, loaded, vocab));
         }
 
