@@ -4,6 +4,7 @@
 //
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
 //                                                        [--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory] [--no-pytorch]
+//   (--help describes them)
 //
 // "straightforward" is the reference (TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd);
 // "fast" is the default, which for a one-layer RNN trains with the hand-written step split over --threads cores.
@@ -15,8 +16,8 @@ using D2L.Rnn;
 using TorchSharp;
 using static TorchSharp.torch;
 
-var options = BenchOptions.Parse(args);
-if (options is null) return 2;
+var options = BenchOptions.Parse(args, out var exitCode);
+if (options is null) return exitCode;
 
 InitializeDeviceType(DeviceType.CPU);
 set_num_threads(options.Threads);

@@ -1,54 +1,83 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace D2L.Rnn.Bench;
 
-/// <summary>Command-line options.</summary>
+/// <summary>Command-line options (System.CommandLine: <c>--help</c> lists them).</summary>
 internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory, string[] Paths, bool PyTorch)
 {
-    public static BenchOptions? Parse(string[] args)
+    private static readonly string[] CellKinds = ["rnn", "gru", "lstm"];
+    private static readonly string[] PathNames = ["straightforward", "fast"];
+
+    /// <summary>The options, or null with the exit code to return: 0 after <c>--help</c>, 2 for bad input (errors on stderr).</summary>
+    public static BenchOptions? Parse(string[] args, out int exitCode)
     {
-        int epochs = 5, threads = Environment.ProcessorCount, memEpochs = 200;
-        var quick = false;
-        var memory = true;
-        var pytorch = true;
-        string[] cells = ["rnn", "gru", "lstm"];
-        string[] paths = ["straightforward", "fast"];
-        bool explicitEpochs = false, explicitMem = false;
-        for (var i = 0; i < args.Length; i++)
+        var epochs = new Option<int?>("--epochs") { Description = "Measured training epochs after one warm-up epoch (default 5; 1 with --quick)." };
+        var threads = new Option<int>("--threads")
         {
-            switch (args[i])
+            Description = "Cores to use (torch.set_num_threads, and the fast path's shards).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var memEpochs = new Option<int?>("--mem-epochs") { Description = "Epochs of the memory run (default 200; 20 with --quick)." };
+        var quick = new Option<bool>("--quick") { Description = "A short run: 1 measured epoch, a 20-epoch memory run, shorter generation." };
+        var cells = ListOption("--cells", "Model kinds to train", CellKinds);
+        var paths = ListOption("--paths", "Training paths, in this order (the first one also warms the process up)", PathNames);
+        var noMemory = new Option<bool>("--no-memory") { Description = "Skip the memory run." };
+        var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch peer (bench/pytorch/d2l_rnn.py)." };
+        foreach (var option in new Option<int?>[] { epochs, memEpochs })
+            option.Validators.Add(r =>
             {
-                case "--epochs" when i + 1 < args.Length: epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); explicitEpochs = true; break;
-                case "--threads" when i + 1 < args.Length: threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--mem-epochs" when i + 1 < args.Length: memEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); explicitMem = true; break;
-                case "--quick": quick = true; break;
-                case "--cells" when i + 1 < args.Length: cells = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
-                case "--no-memory": memory = false; break;
-                case "--no-pytorch": pytorch = false; break;
-                case "--paths" when i + 1 < args.Length: paths = args[++i].ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
-                default:
-                    Console.Error.WriteLine(
-                        "usage: D2L.Rnn.Bench [--epochs N (measured epochs after 1 warm-up, default 5)] " +
-                        "[--threads N (torch.set_num_threads, default: cores)] [--mem-epochs N (default 200)] [--quick] " +
-                        "[--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory] [--no-pytorch]");
-                    return null;
-            }
-        }
-        if (quick)
+                var min = option == memEpochs ? 5 : 1;
+                if (r.GetValueOrDefault<int?>() < min) r.AddError($"{option.Name} must be at least {min}.");
+            });
+        threads.Validators.Add(r =>
         {
-            if (!explicitEpochs) epochs = 1;
-            if (!explicitMem) memEpochs = 20;
-        }
-        if (epochs < 1 || threads < 1 || memEpochs < 5 || cells.Any(c => c is not ("rnn" or "gru" or "lstm"))
-            || paths.Length == 0 || paths.Any(p => p is not ("straightforward" or "fast")))
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1.");
+        });
+        var root = new RootCommand(
+            "Training speed (tokens/s), generation speed (chars/s) and memory of D2L.Rnn on the Time Machine, then the same " +
+            "training in PyTorch when a python3 with torch is found. Prints one JSON object per measurement.")
         {
-            Console.Error.WriteLine("--epochs and --threads must be at least 1, --mem-epochs at least 5, --cells among rnn,gru,lstm, " +
-                "--paths among straightforward,fast.");
+            epochs, threads, memEpochs, quick, cells, paths, noMemory, noPyTorch,
+        };
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) Console.Error.WriteLine(error.Message);
+            Console.Error.WriteLine("See --help for the options.");
+            exitCode = 2;
             return null;
         }
-        return new BenchOptions(epochs, threads, memEpochs, quick, cells, memory, paths, pytorch);
+        if (result.Action is System.CommandLine.Help.HelpAction)
+        {
+            exitCode = result.Invoke();
+            return null;
+        }
+        exitCode = 0;
+        var isQuick = result.GetValue(quick);
+        return new BenchOptions(
+            result.GetValue(epochs) ?? (isQuick ? 1 : 5), result.GetValue(threads), result.GetValue(memEpochs) ?? (isQuick ? 20 : 200),
+            isQuick, result.GetValue(cells)!, !result.GetValue(noMemory), result.GetValue(paths)!, !result.GetValue(noPyTorch));
+    }
+
+    /// <summary>A comma-separated list drawn from <paramref name="allowed"/> (all of them by default).</summary>
+    private static Option<string[]> ListOption(string name, string description, string[] allowed)
+    {
+        var option = new Option<string[]>(name)
+        {
+            Description = $"{description}, comma-separated among {string.Join(",", allowed)}.",
+            DefaultValueFactory = _ => allowed,
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+        };
+        option.Validators.Add(r =>
+        {
+            var values = r.GetValueOrDefault<string[]>();
+            if (values.Length == 0 || values.Any(v => !allowed.Contains(v)))
+                r.AddError($"{name} among {string.Join(",", allowed)}, got '{string.Join(",", r.Tokens.Select(t => t.Value))}'.");
+        });
+        return option;
     }
 }
 

@@ -60,10 +60,18 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public void AnUnknownOptionPrintsTheUsageAndExitsWith2()
+    public void BadInputIsNamedWithExit2AndHelpListsEveryOption()
     {
         var (exit, output) = Bench("--paths", "turbo");
         Assert.Equal(2, exit);
-        Assert.Contains("--paths among straightforward,fast", output);
+        Assert.Contains("--paths among straightforward,fast, got 'turbo'", output);
+        (exit, output) = Bench("--epochs", "0", "--no-such-option");
+        Assert.Equal(2, exit);
+        Assert.Contains("--epochs must be at least 1", output);
+        Assert.Contains("'--no-such-option'", output);
+        (exit, output) = Bench("--help");
+        Assert.Equal(0, exit);
+        foreach (var option in new[] { "--epochs", "--threads", "--mem-epochs", "--quick", "--cells", "--paths", "--no-memory", "--no-pytorch" })
+            Assert.Contains(option, output);
     }
 }
