@@ -100,7 +100,7 @@ internal sealed class FusedGruShard : IFusedShard
             _rza[i].addmm_(_hAt[t - 1], p.WeightHhT, 1, 1); // r̂, ẑ and aₜ = hₜ₋₁ W_hnᵀ + b_hn
             _rz[i].sigmoid_();
             // nₜ = tanh(n̂) = 2σ(2n̂) − 1: libtorch's sigmoid is about three times faster than its tanh here.
-            _n[i].addcmul_(_r[i], _a[i], 2).sigmoid_().mul_(Two).sub_(One);
+            _n[i].addcmul_(_r[i], _a[i], FusedConstants.Two).sigmoid_().mul_(Two).sub_(One);
             _hAt[t].copy_(_n[i]).lerp_(_hAt[t - 1], _z[i]); // n + z(hₜ₋₁ − n)
         }
 
@@ -123,7 +123,7 @@ internal sealed class FusedGruShard : IFusedShard
             var i = t - 1;
             _dZn[i].mul_(_dhAt3[i]);  // ∂ẑₜ, ∂n̂ₜ
             _dRa[i].mul_(_dN3[i]);    // ∂r̂ₜ, ∂aₜ
-            if (t > 1) _dhAt[i - 1].addcmul_(_dhAt[i], _z[i], 1).addmm_(_dRza[i], p.WeightHh);
+            if (t > 1) _dhAt[i - 1].addcmul_(_dhAt[i], _z[i], FusedConstants.One).addmm_(_dRza[i], p.WeightHh);
         }
 
         // Weight gradients of all steps at once; column sums as products with ones: far faster than sum(0) here.

@@ -115,8 +115,9 @@ internal sealed class FusedLstmShard : IFusedShard
             _g[k].mul_(Two);
             _gatesAt[k].sigmoid_();
             _g[k].mul_(Two).sub_(One);
-            _cAt[t].copy_(_cAt[t - 1]).mul_(_f[k]).addcmul_(_i[k], _g[k], 1);
-            _hAt[t].copy_(_tanhCAt[k].copy_(_cAt[t]).tanh_()).mul_(_o[k]);
+            _cAt[t].copy_(_cAt[t - 1]).mul_(_f[k]).addcmul_(_i[k], _g[k], FusedConstants.One);
+            _tanhCAt[k].copy_(_cAt[t]).mul_(Two).sigmoid_().mul_(Two).sub_(One); // tanh(cₜ), the same way
+            _hAt[t].copy_(_tanhCAt[k]).mul_(_o[k]);
         }
 
         var grads = Gradients;
@@ -140,10 +141,10 @@ internal sealed class FusedLstmShard : IFusedShard
         {
             var k = t - 1;
             _dO[k].mul_(_dhAt[k]);                            // ∂ôₜ
-            _dcAt[k].addcmul_(_dhAt[k], _dcFactorAt[k], 1);      // ∂cₜ, complete
+            _dcAt[k].addcmul_(_dhAt[k], _dcFactorAt[k], FusedConstants.One);      // ∂cₜ, complete
             _dIfg[k].mul_(_dc3[k]);                           // ∂îₜ, ∂f̂ₜ, ∂ĝₜ
             if (t == 1) break;
-            _dcAt[k - 1].addcmul_(_dcAt[k], _f[k], 1);
+            _dcAt[k - 1].addcmul_(_dcAt[k], _f[k], FusedConstants.One);
             _dhAt[k - 1].addmm_(_dGatesAt[k], p.WeightHh);
         }
 
