@@ -34,7 +34,7 @@ internal sealed class FusedGruShard : IFusedShard
     private readonly Tensor[] _rza, _rz, _r, _z, _a, _n;     // blocks of _gates[t]
     private readonly Tensor[] _dRza, _dN3, _dZn, _dRa;       // blocks of _dGates[t]: [∂r̂, ∂ẑ, ∂a]; ∂n̂ (batch, 1, H); {∂ẑ, ∂n̂}; {∂r̂, ∂a}
     private readonly Tensor _hOut, _hIn; // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    private readonly List<Tensor> _owned = []; // everything above, disposed together
+    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
     public FusedGruShard(FusedParameters parameters, int batch, int steps)
@@ -44,38 +44,29 @@ internal sealed class FusedGruShard : IFusedShard
         var h = _hiddens = parameters.Hiddens;
         var device = parameters.WeightHh.device;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = Keep(zeros([steps + 1, batch, h], device: device));
-        _gates = Keep(zeros([steps, batch, 4 * h], device: device));
-        _dh = Keep(zeros([steps, batch, h], device: device));
-        _dGates = Keep(zeros([steps, batch, 4 * h], device: device));
-        _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
-        _dhAt = PerStep(_dh, d => d);
-        _dhAt3 = PerStep(_dh, d => d.unsqueeze(1));
-        _rza = PerStep(_gates, g => g.narrow(1, 0, 3 * h));
-        _rz = PerStep(_gates, g => g.narrow(1, 0, 2 * h));
-        _r = PerStep(_gates, g => g.narrow(1, 0, h));
-        _z = PerStep(_gates, g => g.narrow(1, h, h));
-        _a = PerStep(_gates, g => g.narrow(1, 2 * h, h));
-        _n = PerStep(_gates, g => g.narrow(1, 3 * h, h));
-        _dRza = PerStep(_dGates, d => d.narrow(1, 0, 3 * h));
-        _dN3 = PerStep(_dGates, d => d.narrow(1, 3 * h, h).unsqueeze(1));
+        _h = _kept.Keep(zeros([steps + 1, batch, h], device: device));
+        _gates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
+        _dh = _kept.Keep(zeros([steps, batch, h], device: device));
+        _dGates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
+        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _dhAt = _kept.PerStep(_dh, steps, d => d);
+        _dhAt3 = _kept.PerStep(_dh, steps, d => d.unsqueeze(1));
+        _rza = _kept.PerStep(_gates, steps, g => g.narrow(1, 0, 3 * h));
+        _rz = _kept.PerStep(_gates, steps, g => g.narrow(1, 0, 2 * h));
+        _r = _kept.PerStep(_gates, steps, g => g.narrow(1, 0, h));
+        _z = _kept.PerStep(_gates, steps, g => g.narrow(1, h, h));
+        _a = _kept.PerStep(_gates, steps, g => g.narrow(1, 2 * h, h));
+        _n = _kept.PerStep(_gates, steps, g => g.narrow(1, 3 * h, h));
+        _dRza = _kept.PerStep(_dGates, steps, d => d.narrow(1, 0, 3 * h));
+        _dN3 = _kept.PerStep(_dGates, steps, d => d.narrow(1, 3 * h, h).unsqueeze(1));
         // Blocks 1 and 3, and 0 and 2, of the (batch, 4, H) view: each pair is multiplied by the same vector.
-        _dZn = PerStep(_dGates, d => d.view(batch, 4, h).slice(1, 1, 4, 2));
-        _dRa = PerStep(_dGates, d => d.view(batch, 4, h).slice(1, 0, 4, 2));
-        _hOut = Keep(_h.narrow(0, 1, steps).view(-1, h));
-        _hIn = Keep(_h.narrow(0, 0, steps).view(-1, h));
+        _dZn = _kept.PerStep(_dGates, steps, d => d.view(batch, 4, h).slice(1, 1, 4, 2));
+        _dRa = _kept.PerStep(_dGates, steps, d => d.view(batch, 4, h).slice(1, 0, 4, 2));
+        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, h));
+        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, h));
         Gradients = parameters.NewGradientBuffer();
         _output = new FusedOutput(parameters, (long)steps * batch);
     }
-
-    private Tensor Keep(Tensor t)
-    {
-        _owned.Add(t.DetachFromDisposeScope());
-        return t;
-    }
-
-    private Tensor[] PerStep(Tensor buffer, Func<Tensor, Tensor> view) =>
-        Enumerable.Range(0, _steps).Select(t => Keep(view(buffer[t]))).ToArray();
 
     public FusedGradients Gradients { get; }
 
@@ -143,7 +134,7 @@ internal sealed class FusedGruShard : IFusedShard
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        foreach (var t in _owned) t.Dispose();
+        _kept.Dispose();
         _output.Dispose();
         Gradients.Dispose();
     }

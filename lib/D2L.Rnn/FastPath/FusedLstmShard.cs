@@ -34,7 +34,7 @@ internal sealed class FusedLstmShard : IFusedShard
     private readonly Tensor[] _hAt, _cAt, _tanhCAt, _gatesAt, _i, _f, _g, _o;
     private readonly Tensor[] _dhAt, _dcAt, _dc3, _dcFactorAt, _dGatesAt, _dIfg, _dO;
     private readonly Tensor _hOut, _hIn; // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    private readonly List<Tensor> _owned = []; // everything above, disposed together
+    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
     public FusedLstmShard(FusedParameters parameters, int batch, int steps)
@@ -44,43 +44,34 @@ internal sealed class FusedLstmShard : IFusedShard
         var h = _hiddens = parameters.Hiddens;
         var device = parameters.WeightHh.device;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = Keep(zeros([steps + 1, batch, h], device: device));
-        _c = Keep(zeros([steps + 1, batch, h], device: device));
-        _tanhC = Keep(zeros([steps, batch, h], device: device));
-        _gates = Keep(zeros([steps, batch, 4 * h], device: device));
-        _dh = Keep(zeros([steps, batch, h], device: device));
-        _dc = Keep(zeros([steps, batch, h], device: device));
-        _dcFactor = Keep(zeros([steps, batch, h], device: device));
-        _dGates = Keep(zeros([steps, batch, 4 * h], device: device));
-        _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
-        _cAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_c[t])).ToArray();
-        _tanhCAt = PerStep(_tanhC, v => v);
-        _gatesAt = PerStep(_gates, v => v);
-        _i = PerStep(_gates, v => v.narrow(1, 0, h));
-        _f = PerStep(_gates, v => v.narrow(1, h, h));
-        _g = PerStep(_gates, v => v.narrow(1, 2 * h, h));
-        _o = PerStep(_gates, v => v.narrow(1, 3 * h, h));
-        _dhAt = PerStep(_dh, v => v);
-        _dcAt = PerStep(_dc, v => v);
-        _dc3 = PerStep(_dc, v => v.unsqueeze(1));
-        _dcFactorAt = PerStep(_dcFactor, v => v);
-        _dGatesAt = PerStep(_dGates, v => v);
-        _dIfg = PerStep(_dGates, v => v.view(batch, 4, h).narrow(1, 0, 3)); // the three blocks that ∂cₜ multiplies
-        _dO = PerStep(_dGates, v => v.narrow(1, 3 * h, h));
-        _hOut = Keep(_h.narrow(0, 1, steps).view(-1, h));
-        _hIn = Keep(_h.narrow(0, 0, steps).view(-1, h));
+        _h = _kept.Keep(zeros([steps + 1, batch, h], device: device));
+        _c = _kept.Keep(zeros([steps + 1, batch, h], device: device));
+        _tanhC = _kept.Keep(zeros([steps, batch, h], device: device));
+        _gates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
+        _dh = _kept.Keep(zeros([steps, batch, h], device: device));
+        _dc = _kept.Keep(zeros([steps, batch, h], device: device));
+        _dcFactor = _kept.Keep(zeros([steps, batch, h], device: device));
+        _dGates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
+        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _cAt = _kept.PerStep(_c, steps + 1, v => v);
+        _tanhCAt = _kept.PerStep(_tanhC, steps, v => v);
+        _gatesAt = _kept.PerStep(_gates, steps, v => v);
+        _i = _kept.PerStep(_gates, steps, v => v.narrow(1, 0, h));
+        _f = _kept.PerStep(_gates, steps, v => v.narrow(1, h, h));
+        _g = _kept.PerStep(_gates, steps, v => v.narrow(1, 2 * h, h));
+        _o = _kept.PerStep(_gates, steps, v => v.narrow(1, 3 * h, h));
+        _dhAt = _kept.PerStep(_dh, steps, v => v);
+        _dcAt = _kept.PerStep(_dc, steps, v => v);
+        _dc3 = _kept.PerStep(_dc, steps, v => v.unsqueeze(1));
+        _dcFactorAt = _kept.PerStep(_dcFactor, steps, v => v);
+        _dGatesAt = _kept.PerStep(_dGates, steps, v => v);
+        _dIfg = _kept.PerStep(_dGates, steps, v => v.view(batch, 4, h).narrow(1, 0, 3)); // the three blocks that ∂cₜ multiplies
+        _dO = _kept.PerStep(_dGates, steps, v => v.narrow(1, 3 * h, h));
+        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, h));
+        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, h));
         Gradients = parameters.NewGradientBuffer();
         _output = new FusedOutput(parameters, (long)steps * batch);
     }
-
-    private Tensor Keep(Tensor t)
-    {
-        _owned.Add(t.DetachFromDisposeScope());
-        return t;
-    }
-
-    private Tensor[] PerStep(Tensor buffer, Func<Tensor, Tensor> view) =>
-        Enumerable.Range(0, _steps).Select(t => Keep(view(buffer[t]))).ToArray();
 
     public FusedGradients Gradients { get; }
 
@@ -159,7 +150,7 @@ internal sealed class FusedLstmShard : IFusedShard
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        foreach (var t in _owned) t.Dispose();
+        _kept.Dispose();
         _output.Dispose();
         Gradients.Dispose();
     }

@@ -31,7 +31,7 @@ internal sealed class FusedRnnShard : IFusedShard
     private readonly Tensor[] _dAt;   // views _dAct[t]
     private readonly Tensor _hOut, _hIn; // (steps·batch, hiddens) views of h₁…h_T and h₀…h_{T−1}
     private readonly Tensor _gFlat;
-    private readonly List<Tensor> _owned = []; // everything above, disposed together
+    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
     public FusedRnnShard(FusedParameters parameters, int batch, int steps)
@@ -41,23 +41,17 @@ internal sealed class FusedRnnShard : IFusedShard
         var hiddens = parameters.Hiddens;
         var device = parameters.WeightHh.device;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = Keep(zeros([steps + 1, batch, hiddens], device: device));
-        _g = Keep(zeros([steps, batch, hiddens], device: device));
-        _dAct = Keep(zeros([steps, batch, hiddens], device: device));
-        _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
-        _gAt = Enumerable.Range(0, steps).Select(t => Keep(_g[t])).ToArray();
-        _dAt = Enumerable.Range(0, steps).Select(t => Keep(_dAct[t])).ToArray();
-        _hOut = Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
-        _hIn = Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
-        _gFlat = Keep(_g.view(-1, hiddens));
+        _h = _kept.Keep(zeros([steps + 1, batch, hiddens], device: device));
+        _g = _kept.Keep(zeros([steps, batch, hiddens], device: device));
+        _dAct = _kept.Keep(zeros([steps, batch, hiddens], device: device));
+        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _gAt = _kept.PerStep(_g, steps, v => v);
+        _dAt = _kept.PerStep(_dAct, steps, v => v);
+        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
+        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
+        _gFlat = _kept.Keep(_g.view(-1, hiddens));
         Gradients = parameters.NewGradientBuffer();
         _output = new FusedOutput(parameters, (long)steps * batch);
-    }
-
-    private Tensor Keep(Tensor t)
-    {
-        _owned.Add(t.DetachFromDisposeScope());
-        return t;
     }
 
     public FusedGradients Gradients { get; }
@@ -115,7 +109,7 @@ internal sealed class FusedRnnShard : IFusedShard
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        foreach (var t in _owned) t.Dispose();
+        _kept.Dispose();
         _output.Dispose();
         Gradients.Dispose();
     }
