@@ -138,6 +138,17 @@ public class FusedTrainingTests
     }
 
     [Fact]
+    public void LayersBuiltWithTheLecturesConstructorTakeTheFusedPathWithOneLayerOnly()
+    {
+        using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
+        using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
+        using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);
+        Assert.True(FusedTraining.Supports(gru));
+        Assert.True(FusedTraining.Supports(lstm));
+        Assert.False(FusedTraining.Supports(deepLstm));
+    }
+
+    [Fact]
     public void TrainingLeavesTheThreadSettingAsItFoundIt()
     {
         var corpus = TimeMachine.LoadD2l(maxTokens: 5_000, dataDirectory: TestData.Directory);
