@@ -21,7 +21,8 @@ internal sealed class FusedTraining : ITrainingStep
     private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
     private bool _hasState;
 
-    /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
+    /// <summary>Whether <paramref name="model"/> can train on this path: one recurrent layer of any kind (RNN, GRU,
+    /// LSTM) with biases, one-hot input, float32.</summary>
     public static bool Supports(RNNModel model) =>
         // The fused step reads one-hot input (its input table is W_ihᵀ row by token): no embedding.
         model.Config is { NumLayers: 1, EmbeddingSize: null } && model.Embedding is null
