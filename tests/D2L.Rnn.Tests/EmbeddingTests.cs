@@ -152,14 +152,17 @@ public sealed class EmbeddingTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(defaults.Embedding!.weight!.std().item<float>(), 0.9, 1.1);
     }
 
-    [Fact]
-    public void TheFastPathDeclinesEmbeddingModels()
+    [Theory]
+    [InlineData(CellKind.Rnn)]
+    [InlineData(CellKind.Gru)]
+    [InlineData(CellKind.Lstm)]
+    public void TheFastPathDeclinesEmbeddingModels(CellKind kind)
     {
-        using var embedded = new RNNModel(Config(CellKind.Rnn));
-        using var oneHot = new RNNModel(new ModelConfig(CellKind.Rnn, VocabSize, Hiddens));
-        Assert.False(FusedRnnTraining.Supports(embedded));
+        using var embedded = new RNNModel(Config(kind));
+        using var oneHot = new RNNModel(new ModelConfig(kind, VocabSize, Hiddens));
+        Assert.False(FusedTraining.Supports(embedded));
         Assert.Null(FastTraining.TryCreate(embedded, 16, 5, 1, 1, 1));
-        Assert.Throws<ArgumentException>(() => new FusedRnnParameters(embedded));
+        Assert.Throws<ArgumentException>(() => new FusedParameters(embedded));
         using var step = FastTraining.TryCreate(oneHot, 16, 5, 1, 1, 1);
         Assert.NotNull(step);
     }

@@ -11,15 +11,17 @@ public class FastPathEquivalenceTests
     private static readonly CharCorpus Corpus = TimeMachine.LoadD2l(maxTokens: 10_000, dataDirectory: TestData.Directory);
 
     [Theory]
-    [InlineData(Nonlinearity.Tanh)]
-    [InlineData(Nonlinearity.ReLU)]
-    public void ShortTrainingRunsGiveTheSamePerplexityCurve(Nonlinearity nonlinearity)
+    [InlineData(CellKind.Rnn, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Rnn, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Gru, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, Nonlinearity.Tanh)]
+    public void ShortTrainingRunsGiveTheSamePerplexityCurve(CellKind kind, Nonlinearity nonlinearity)
     {
         var options = new TrainOptions { NumEpochs = 4, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 };
         double[] Curve(bool fast, out RNNModel model)
         {
             manual_seed(11);
-            model = new RNNModel(new ModelConfig(CellKind.Rnn, Corpus.Vocab.Count, 32, Nonlinearity: nonlinearity));
+            model = new RNNModel(new ModelConfig(kind, Corpus.Vocab.Count, 32, Nonlinearity: nonlinearity));
             var data = new SeqDataLoader(Corpus.Indices, 32, 35, useRandomIter: false, seed: 11);
             return Trainer.Train(model, data, Corpus.Vocab, options with { UseFastPath = fast }).Epochs.Select(e => e.Perplexity).ToArray();
         }

@@ -70,6 +70,8 @@ public class TrainerTests
     [InlineData(true, CellKind.Lstm, false)]
     [InlineData(false, CellKind.Rnn, true)] // the fused step, with its shard threads
     [InlineData(true, CellKind.Rnn, true)]
+    [InlineData(false, CellKind.Gru, true)]
+    [InlineData(false, CellKind.Lstm, true)]
     public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind, bool fastPath)
     {
         var (model, data) = Setup(7, random, kind);

@@ -9,5 +9,5 @@ internal static class FastTraining
     /// <summary>A fast step for <paramref name="model"/> on minibatches of <paramref name="batch"/> × <paramref name="steps"/>
     /// split over at most <paramref name="threads"/> cores, or null when the model is not supported.</summary>
     public static ITrainingStep? TryCreate(RNNModel model, int batch, int steps, double learningRate, double clipTheta, int threads) =>
-        FusedRnnTraining.Supports(model) ? new FusedRnnTraining(model, batch, steps, learningRate, clipTheta, threads) : null;
+        FusedTraining.Supports(model) ? new FusedTraining(model, batch, steps, learningRate, clipTheta, threads) : null;
 }

@@ -15,66 +15,48 @@ namespace D2L.Rnn.FastPath;
 /// All buffers are allocated once; a step runs about four TorchSharp calls per time step, in place.
 /// Gradients stop at the minibatch boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedRnnShard : IDisposable
+internal sealed class FusedRnnShard : IFusedShard
 {
     private static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
     private static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
     private static readonly Tensor Half = tensor(0.5f).DetachFromDisposeScope();
-    private readonly FusedRnnParameters _p;
+    private readonly FusedParameters _p;
     private readonly int _steps;
     private readonly Tensor _h;       // (steps + 1, batch, hiddens): h₀ … h_T
     private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
     private readonly Tensor _dAct;    // (steps, batch, hiddens): f′(zₜ)
-    private readonly Tensor _minusOne; // (1, steps·batch) of −1: subtracts onehot(y) from softmax
-    private readonly Tensor _ones;     // (steps·batch) of 1: column sums
+    private readonly FusedOutput _output;
     private readonly Tensor[] _hAt;   // views _h[t]
     private readonly Tensor[] _gAt;   // views _g[t]
     private readonly Tensor[] _dAt;   // views _dAct[t]
     private readonly Tensor _hOut, _hIn; // (steps·batch, hiddens) views of h₁…h_T and h₀…h_{T−1}
     private readonly Tensor _gFlat;
-    private readonly List<Tensor> _owned = []; // everything above, disposed together
+    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedRnnShard(FusedRnnParameters parameters, int batch, int steps)
+    public FusedRnnShard(FusedParameters parameters, int batch, int steps)
     {
         _p = parameters;
         _steps = steps;
         var hiddens = parameters.Hiddens;
         var device = parameters.WeightHh.device;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = Keep(zeros([steps + 1, batch, hiddens], device: device));
-        _g = Keep(zeros([steps, batch, hiddens], device: device));
-        _dAct = Keep(zeros([steps, batch, hiddens], device: device));
-        _minusOne = Keep(full([1, (long)steps * batch], -1f, device: device));
-        _ones = Keep(ones([(long)steps * batch], device: device));
-        _hAt = Enumerable.Range(0, steps + 1).Select(t => Keep(_h[t])).ToArray();
-        _gAt = Enumerable.Range(0, steps).Select(t => Keep(_g[t])).ToArray();
-        _dAt = Enumerable.Range(0, steps).Select(t => Keep(_dAct[t])).ToArray();
-        _hOut = Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
-        _hIn = Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
-        _gFlat = Keep(_g.view(-1, hiddens));
+        _h = _kept.Keep(zeros([steps + 1, batch, hiddens], device: device));
+        _g = _kept.Keep(zeros([steps, batch, hiddens], device: device));
+        _dAct = _kept.Keep(zeros([steps, batch, hiddens], device: device));
+        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _gAt = _kept.PerStep(_g, steps, v => v);
+        _dAt = _kept.PerStep(_dAct, steps, v => v);
+        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
+        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
+        _gFlat = _kept.Keep(_g.view(-1, hiddens));
         Gradients = parameters.NewGradientBuffer();
+        _output = new FusedOutput(parameters, (long)steps * batch);
     }
 
-    private Tensor Keep(Tensor t)
-    {
-        _owned.Add(t.DetachFromDisposeScope());
-        return t;
-    }
+    public FusedGradients Gradients { get; }
 
-    /// <summary>This shard's gradients, one flat buffer (<see cref="FusedRnnGradients"/>).</summary>
-    public FusedRnnGradients Gradients { get; }
-
-    /// <summary>The state after the last step, h_T (batch, hiddens): the next minibatch starts from it.</summary>
-    public Tensor FinalState => _hAt[_steps];
-
-    /// <summary>
-    /// Forward and backward for this shard. <paramref name="x"/> and <paramref name="y"/> are (batch, steps) int64;
-    /// <paramref name="h0"/> the starting state (batch, hiddens), or null for zeros; <paramref name="tokensInMinibatch"/>
-    /// is N, the mean's divisor. Returns the shard's summed loss (a scalar tensor) and fills <see cref="Gradients"/>.
-    /// Call with autograd off.
-    /// </summary>
-    public Tensor Step(Tensor x, Tensor y, Tensor? h0, long tokensInMinibatch)
+    public Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
     {
         var p = _p;
         var steps = _steps;
@@ -82,11 +64,11 @@ internal sealed class FusedRnnShard : IDisposable
         var xIndex = x.t().reshape(-1);
         var yIndex = y.t().reshape(-1);
 
-        // h₀ first: it may be the previous minibatch's h_T, which lives in the same buffer as the steps below.
+        // h₀ first: it is the previous minibatch's h_T, which lives in the same buffer as the steps below.
         var relu = p.Nonlinearity == Nonlinearity.ReLU;
-        if (h0 is null) _hAt[0].fill_(relu ? 0f : 0.5f);
-        else if (relu) _hAt[0].copy_(h0);
-        else _hAt[0].copy_(h0).add_(One).mul_(Half); // s₀ = (h₀ + 1) / 2, see below
+        if (!continueState) _hAt[0].fill_(relu ? 0f : 0.5f);
+        else if (relu) _hAt[0].copy_(_hAt[steps]);
+        else _hAt[0].copy_(_hAt[steps]).add_(One).mul_(Half); // s₀ = (h₀ + 1) / 2, see below
         // The input term of every step is a row of the input table, gathered for all steps at once.
         _hOut.copy_(p.InputTable.index_select(0, xIndex));
         if (relu)
@@ -103,20 +85,8 @@ internal sealed class FusedRnnShard : IDisposable
             _h.mul_(Two).sub_(One); // back to hₜ = 2sₜ − 1, all steps at once
         }
 
-        // Dense output and loss, vocabulary-major: scoresᵀ = W_out hᵀ + b_out is (vocab, steps·batch). This layout
-        // computes the product and the softmax over 28 scores measurably faster than (steps·batch, vocab).
-        var yRow = yIndex.unsqueeze(0);
-        var logProbs = addmm(p.BiasOutColumn, p.WeightOut, _hOut.t(), 1, 1).log_softmax(0);
-        var lossSum = logProbs.gather(0, yRow).sum().neg_();
-
-        // ∂scores = (softmax − onehot(y)) / N, in place of the log-probabilities.
-        var dScores = logProbs.exp_();
-        dScores.scatter_add_(0, yRow, _minusOne);
-        dScores.div_(tokensInMinibatch);
         var grads = Gradients;
-        grads.WeightOut.addmm_(dScores, _hOut, 0, 1);
-        grads.BiasOut.copy_(dScores.mv(_ones));
-        _gFlat.addmm_(dScores.t(), p.WeightOut, 0, 1);
+        var lossSum = _output.LossAndBackward(_hOut, yIndex, _gFlat, grads, tokensInMinibatch);
 
         // Back through time: ∂zₜ = ∂hₜ ⊙ f′(zₜ); ∂hₜ₋₁ += ∂zₜ W_hh.
         var dAct = _dAct.view(-1, p.Hiddens);
@@ -130,7 +100,7 @@ internal sealed class FusedRnnShard : IDisposable
 
         // Weight gradients of all steps at once.
         grads.WeightHh.addmm_(_gFlat.t(), _hIn, 0, 1);
-        grads.BiasIh.copy_(_gFlat.t().mv(_ones)); // column sums as a product: far faster than sum(0) here
+        grads.BiasIh.copy_(_gFlat.t().mv(_output.Ones)); // column sums as a product: far faster than sum(0) here
         grads.BiasHh.copy_(grads.BiasIh);
         grads.WeightIhT.zero_().index_add_(0, xIndex, _gFlat, 1);
         return lossSum;
@@ -139,7 +109,8 @@ internal sealed class FusedRnnShard : IDisposable
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        foreach (var t in _owned) t.Dispose();
+        _kept.Dispose();
+        _output.Dispose();
         Gradients.Dispose();
     }
 }

@@ -3,14 +3,16 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The fast training step for a one-layer <see cref="RNNModel"/> RNN (tanh or ReLU): the minibatch's sequences are split into shards that run <see cref="FusedRnnShard"/> on their own core; their
-/// gradients are summed, clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's
-/// own parameters. Same updates as the module path up to float32 rounding (FusedRnnTrainingTests).
+/// The fast training step for a one-layer one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM): the
+/// minibatch's sequences are split into shards that run the cell's hand-written pass (<see cref="FusedRnnShard"/>,
+/// <see cref="FusedGruShard"/>, <see cref="FusedLstmShard"/>) on their own core; their gradients are summed, clipped
+/// on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's own parameters. Same updates as
+/// the module path up to float32 rounding (FusedTrainingTests).
 /// </summary>
-internal sealed class FusedRnnTraining : ITrainingStep
+internal sealed class FusedTraining : ITrainingStep
 {
-    private readonly FusedRnnParameters _parameters;
-    private readonly FusedRnnShard[] _shards;
+    private readonly FusedParameters _parameters;
+    private readonly IFusedShard[] _shards;
     private readonly (int Start, int Length)[] _slices;
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
@@ -19,10 +21,11 @@ internal sealed class FusedRnnTraining : ITrainingStep
     private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
     private bool _hasState;
 
-    /// <summary>Whether <paramref name="model"/> can train on this path.</summary>
+    /// <summary>Whether <paramref name="model"/> can train on this path: one recurrent layer of any kind (RNN, GRU,
+    /// LSTM) with biases, one-hot input, float32.</summary>
     public static bool Supports(RNNModel model) =>
         // The fused step reads one-hot input (its input table is W_ihᵀ row by token): no embedding.
-        model.Config is { Kind: CellKind.Rnn, NumLayers: 1, EmbeddingSize: null } && model.Embedding is null
+        model.Config is { NumLayers: 1, EmbeddingSize: null } && model.Embedding is null
         && model.Linear.weight!.dtype == ScalarType.Float32 && model.Linear.bias is not null
         && model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0");
 
@@ -30,21 +33,28 @@ internal sealed class FusedRnnTraining : ITrainingStep
     /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
     /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences).
     /// </summary>
-    public FusedRnnTraining(RNNModel model, int batch, int steps, double learningRate, double clipTheta, int maxShards)
+    public FusedTraining(RNNModel model, int batch, int steps, double learningRate, double clipTheta, int maxShards)
     {
         _learningRate = learningRate;
         _clipTheta = clipTheta;
         _batch = batch;
         _steps = steps;
         var shards = model.Device.type == TorchSharp.DeviceType.CPU ? Math.Clamp(Math.Min(maxShards, batch / 8), 1, batch) : 1;
-        _parameters = new FusedRnnParameters(model);
+        _parameters = new FusedParameters(model);
         _slices = Enumerable.Range(0, shards)
             .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
-        _shards = _slices.Select(s => new FusedRnnShard(_parameters, s.Length, steps)).ToArray();
+        _shards = _slices.Select(s => NewShard(_parameters, s.Length, steps)).ToArray();
         _updates = _parameters.Pairs(_shards[0].Gradients).ToArray(); // shard 0's buffer receives the sum
         _lossSums = new double[shards];
         _runner = new ShardRunner(shards); // its threads compute single-threaded; the caller's settings stay as they are
     }
+
+    private static IFusedShard NewShard(FusedParameters parameters, int batch, int steps) => parameters.Kind switch
+    {
+        CellKind.Gru => new FusedGruShard(parameters, batch, steps),
+        CellKind.Lstm => new FusedLstmShard(parameters, batch, steps),
+        _ => new FusedRnnShard(parameters, batch, steps),
+    };
 
     /// <summary>
     /// Forward and backward on one minibatch (x, y: (batch, steps) int64). The state continues from the previous
@@ -63,8 +73,7 @@ internal sealed class FusedRnnTraining : ITrainingStep
             using var scope = NewDisposeScope();
             var (start, length) = _slices[s];
             var shard = _shards[s];
-            _lossSums[s] = shard.Step(x.narrow(0, start, length), y.narrow(0, start, length),
-                continueState ? shard.FinalState : null, tokens).item<float>();
+            _lossSums[s] = shard.Step(x.narrow(0, start, length), y.narrow(0, start, length), continueState, tokens).item<float>();
         });
         _hasState = true;
         return (float)(_lossSums.Sum() / tokens);
@@ -95,7 +104,7 @@ internal sealed class FusedRnnTraining : ITrainingStep
     internal Tensor[] SummedGradients()
     {
         using var noGrad = no_grad();
-        Tensor Sum(Func<FusedRnnGradients, Tensor> pick)
+        Tensor Sum(Func<FusedGradients, Tensor> pick)
         {
             var sum = zeros(pick(_shards[0].Gradients).shape);
             foreach (var shard in _shards) sum.add_(pick(shard.Gradients));

@@ -1,0 +1,179 @@
+using D2L.Rnn;
+using D2L.Rnn.FastPath;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests;
+
+/// <summary>
+/// The fused training step (hand-written forward and backward for the RNN, the GRU and the LSTM, sharded over threads)
+/// against the reference: autograd through the one-hot <see cref="RNNModel"/>, <see cref="GradClipping"/> and
+/// TorchSharp's SGD.
+/// </summary>
+public class FusedTrainingTests
+{
+    private const int Vocab = 28, Hiddens = 24, Steps = 7;
+
+    private static RNNModel NewModel(int seed, CellKind kind, Nonlinearity nonlinearity = Nonlinearity.Tanh)
+    {
+        manual_seed(seed);
+        return new RNNModel(new ModelConfig(kind, Vocab, Hiddens, Nonlinearity: nonlinearity));
+    }
+
+    /// <summary>Reference loss and gradients (parameter order) for one minibatch from <paramref name="state"/>
+    /// (not consumed); the final state is detached, as d2l's.</summary>
+    private static (float Loss, float[][] Grads, RnnState FinalState) Reference(RNNModel model, Tensor x, Tensor y, RnnState state)
+    {
+        using var scope = NewDisposeScope();
+        model.zero_grad();
+        var (output, next) = model.call(x, new RnnState(state.Hidden.clone(), state.Cell?.clone()));
+        var loss = nn.functional.cross_entropy(output, y.t().reshape(-1));
+        loss.backward();
+        var grads = model.parameters().Select(p => p.grad!.data<float>().ToArray()).ToArray();
+        return (loss.item<float>(), grads, next.Detach().MoveToOuterDisposeScope());
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what, double atol = 1e-5, double rtol = 1e-4) =>
+        FloatAssert.Close(expected, actual, what, atol, rtol);
+
+    [Theory]
+    [InlineData(CellKind.Rnn, 3, 1, Nonlinearity.Tanh)]   // one shard
+    [InlineData(CellKind.Rnn, 16, 2, Nonlinearity.Tanh)]  // two shards of 8 sequences
+    [InlineData(CellKind.Rnn, 27, 3, Nonlinearity.Tanh)]  // three uneven shards (9 each)
+    [InlineData(CellKind.Rnn, 20, 4, Nonlinearity.Tanh)]  // asks for 4, gets 2: every shard keeps at least 8 sequences
+    [InlineData(CellKind.Rnn, 3, 1, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Rnn, 27, 3, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Gru, 3, 1, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Gru, 16, 2, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Gru, 27, 3, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Gru, 20, 4, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 3, 1, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 16, 2, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 27, 3, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 20, 4, Nonlinearity.Tanh)]
+    public void SameLossAndGradientsAsAutogradOnRandomInputs(CellKind kind, int batch, int maxShards, Nonlinearity nonlinearity)
+    {
+        using var model = NewModel(31, kind, nonlinearity);
+        using var x1 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y1 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var x2 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y2 = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var zero = model.BeginState(batch);
+        // Two minibatches: the first from the zero state, the second carries the first's final state on (for the
+        // LSTM both h and c).
+        var (loss1, grads1, h1) = Reference(model, x1, y1, zero);
+        var (loss2, grads2, h2) = Reference(model, x2, y2, h1);
+        using (h1)
+        using (h2)
+        using (var fused = new FusedTraining(model, batch, Steps, learningRate: 1, clipTheta: 1, maxShards))
+        {
+            Assert.Equal(loss1, fused.ComputeGradients(x1, y1, freshState: true), 1e-5f);
+            var fusedGrads1 = fused.SummedGradients();
+            Assert.Equal(loss2, fused.ComputeGradients(x2, y2, freshState: false), 1e-5f);
+            var fusedGrads2 = fused.SummedGradients();
+            for (var i = 0; i < grads1.Length; i++)
+            {
+                Assert.Contains(grads1[i], v => v != 0); // every parameter really receives a gradient
+                AssertClose(grads1[i], fusedGrads1[i].data<float>().ToArray(), $"minibatch 1, gradient {i}");
+                AssertClose(grads2[i], fusedGrads2[i].data<float>().ToArray(), $"minibatch 2, gradient {i}");
+            }
+            foreach (var g in fusedGrads1.Concat(fusedGrads2)) g.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(CellKind.Rnn, 1e-3, Nonlinearity.Tanh)] // clipping active: the norm is far above θ
+    [InlineData(CellKind.Rnn, 1e6, Nonlinearity.Tanh)]  // clipping inactive
+    [InlineData(CellKind.Rnn, 1e-3, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Rnn, 1e6, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Gru, 1e-3, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Gru, 1e6, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 1e-3, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, 1e6, Nonlinearity.Tanh)]
+    public void TheUpdateIsClippedSgdAsTheReference(CellKind kind, double theta, Nonlinearity nonlinearity)
+    {
+        const int batch = 16;
+        using var reference = NewModel(5, kind, nonlinearity);
+        using var fast = NewModel(5, kind, nonlinearity);
+        using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
+        using (var step = new ModuleTrainingStep(reference, learningRate: 0.5, clipTheta: theta))
+        {
+            step.ComputeGradients(x, y, freshState: true);
+            step.Update();
+        }
+        using (var step = new FusedTraining(fast, batch, Steps, learningRate: 0.5, clipTheta: theta, maxShards: 2))
+        {
+            step.ComputeGradients(x, y, freshState: true);
+            step.Update();
+        }
+        var expected = reference.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        var actual = fast.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        using var untrained = NewModel(5, kind, nonlinearity);
+        var before = untrained.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.NotEqual(before[i], expected[i]); // the step changed every parameter
+            AssertClose(expected[i], actual[i], $"parameter {i}", atol: 1e-6, rtol: 1e-5);
+        }
+    }
+
+    [Theory]
+    [InlineData(CellKind.Rnn, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Rnn, Nonlinearity.ReLU)]
+    [InlineData(CellKind.Gru, Nonlinearity.Tanh)]
+    [InlineData(CellKind.Lstm, Nonlinearity.Tanh)]
+    public void OneLayerFloat32ModelsTakeTheFusedPathOthersDoNot(CellKind kind, Nonlinearity nonlinearity)
+    {
+        using var oneLayer = NewModel(1, kind, nonlinearity);
+        using var deep = new RNNModel(new ModelConfig(kind, Vocab, Hiddens, 2, nonlinearity));
+        using var float64 = NewModel(1, kind, nonlinearity);
+        float64.to(ScalarType.Float64);
+        Assert.True(FusedTraining.Supports(oneLayer));
+        Assert.False(FusedTraining.Supports(deep));
+        Assert.False(FusedTraining.Supports(float64));
+        using (var step = FastTraining.TryCreate(oneLayer, 16, Steps, 1, 1, 2)) Assert.IsType<FusedTraining>(step);
+        Assert.Null(FastTraining.TryCreate(deep, 16, Steps, 1, 1, 2));
+        Assert.Null(FastTraining.TryCreate(float64, 16, Steps, 1, 1, 2));
+    }
+
+    [Fact]
+    public void LayersBuiltWithTheLecturesConstructorTakeTheFusedPathWithOneLayerOnly()
+    {
+        using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
+        using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
+        using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);
+        Assert.True(FusedTraining.Supports(gru));
+        Assert.True(FusedTraining.Supports(lstm));
+        Assert.False(FusedTraining.Supports(deepLstm));
+    }
+
+    [Fact]
+    public void TrainingLeavesTheThreadSettingAsItFoundIt()
+    {
+        var corpus = TimeMachine.LoadD2l(maxTokens: 5_000, dataDirectory: TestData.Directory);
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, corpus.Vocab.Count, 16));
+        var threads = get_num_threads();
+        try
+        {
+            set_num_threads(2); // the caller's setting, which the shard threads must not change
+            Trainer.Train(model, new SeqDataLoader(corpus.Indices, 32, 10, seed: 1), corpus.Vocab,
+                new TrainOptions { NumEpochs = 1, PredictEvery = 0 });
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
+    public void AMinibatchOfTheWrongShapeIsNamed()
+    {
+        using var model = NewModel(2, CellKind.Rnn);
+        using var fused = new FusedTraining(model, 8, Steps, 1, 1, 1);
+        using var x = zeros([8, Steps + 1], int64);
+        var e = Assert.Throws<ArgumentException>(() => fused.ComputeGradients(x, x, freshState: true));
+        Assert.Equal("x", e.ParamName);
+    }
+}
