@@ -33,10 +33,12 @@ var paths = options.Paths.Select(p => (p, Fast: p == "fast")).ToArray();
 
 // 1. Memory over a longer run (first, so that VmHWM is not the peak of the larger runs below) on the ch8 corpus (10,000 tokens): RSS after epoch 5 and after the last epoch.
 var small = TimeMachine.LoadD2l(maxTokens: 10_000);
-foreach (var (pathName, fast) in options.Memory ? paths : [])
+var cellKinds = options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCase: true)).ToArray();
+foreach (var (kind, pathName, fast) in options.Memory ? cellKinds.SelectMany(k => paths.Select(p => (k, p.p, p.Fast))) : [])
 {
     manual_seed(7);
-    using var model = new RNNModel(new ModelConfig(CellKind.Rnn, small.Vocab.Count, 256));
+    var cell = kind.ToString().ToLowerInvariant();
+    using var model = new RNNModel(new ModelConfig(kind, small.Vocab.Count, 256));
     var data = new SeqDataLoader(small.Indices, 32, 35, useRandomIter: false, seed: 7);
     var last = options.MemEpochs;
     var middle = last / 2;
@@ -50,26 +52,26 @@ foreach (var (pathName, fast) in options.Memory ? paths : [])
             if (e.Epoch == last) atLast = ProcStatus.Read();
         });
     const string corpusNote = "VmRSS, ch8 corpus 10,000 tokens";
-    report.Emit($"memory.rnn.{pathName}.rss_after_epoch_5", at5.Rss / 1024.0, "MiB", corpusNote);
-    report.Emit($"memory.rnn.{pathName}.rss_after_epoch_{middle}", atMiddle.Rss / 1024.0, "MiB", corpusNote);
-    report.Emit($"memory.rnn.{pathName}.rss_after_epoch_{last}", atLast.Rss / 1024.0, "MiB", corpusNote);
-    report.Emit($"memory.rnn.{pathName}.peak_after_epoch_5", at5.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
-    report.Emit($"memory.rnn.{pathName}.peak_after_epoch_{last}", atLast.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
-    report.Emit($"memory.rnn.{pathName}.rss_growth_5_to_{last}", 100.0 * (atLast.Rss - at5.Rss) / at5.Rss, "%",
+    report.Emit($"memory.{cell}.{pathName}.rss_after_epoch_5", at5.Rss / 1024.0, "MiB", corpusNote);
+    report.Emit($"memory.{cell}.{pathName}.rss_after_epoch_{middle}", atMiddle.Rss / 1024.0, "MiB", corpusNote);
+    report.Emit($"memory.{cell}.{pathName}.rss_after_epoch_{last}", atLast.Rss / 1024.0, "MiB", corpusNote);
+    report.Emit($"memory.{cell}.{pathName}.peak_after_epoch_5", at5.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
+    report.Emit($"memory.{cell}.{pathName}.peak_after_epoch_{last}", atLast.Hwm / 1024.0, "MiB", "VmHWM (process peak so far)");
+    report.Emit($"memory.{cell}.{pathName}.rss_growth_5_to_{last}", 100.0 * (atLast.Rss - at5.Rss) / at5.Rss, "%",
         "aim: within ±5%");
-    report.Emit($"memory.rnn.{pathName}.rss_growth_{middle}_to_{last}", 100.0 * (atLast.Rss - atMiddle.Rss) / atMiddle.Rss, "%",
+    report.Emit($"memory.{cell}.{pathName}.rss_growth_{middle}_to_{last}", 100.0 * (atLast.Rss - atMiddle.Rss) / atMiddle.Rss, "%",
         "flat once the process has warmed up?");
     // The .NET GC sizes its young generation to the allocation it observes during the first minutes; that memory
     // is part of RSS but is not held by training. Reported so that a leak can be told apart from it.
-    report.Emit($"memory.rnn.{pathName}.gc_committed_after_epoch_5", at5.GcCommitted / 1024.0, "MiB", "GC.GetGCMemoryInfo().TotalCommittedBytes");
-    report.Emit($"memory.rnn.{pathName}.gc_committed_after_epoch_{last}", atLast.GcCommitted / 1024.0, "MiB", "GC.GetGCMemoryInfo().TotalCommittedBytes");
-    report.Emit($"memory.rnn.{pathName}.rss_without_gc_heap_growth_5_to_{last}",
+    report.Emit($"memory.{cell}.{pathName}.gc_committed_after_epoch_5", at5.GcCommitted / 1024.0, "MiB", "GC.GetGCMemoryInfo().TotalCommittedBytes");
+    report.Emit($"memory.{cell}.{pathName}.gc_committed_after_epoch_{last}", atLast.GcCommitted / 1024.0, "MiB", "GC.GetGCMemoryInfo().TotalCommittedBytes");
+    report.Emit($"memory.{cell}.{pathName}.rss_without_gc_heap_growth_5_to_{last}",
         100.0 * ((atLast.Rss - atLast.GcCommitted) - (at5.Rss - at5.GcCommitted)) / (at5.Rss - at5.GcCommitted), "%",
         "VmRSS minus the GC's committed memory");
 }
 // 2. Training throughput on the full Time Machine, d2l 0.17 preset, first epoch excluded.
 var ours = new Dictionary<string, double>(); // per cell kind: the default path's rate (fast when measured)
-foreach (var kind in options.Cells.Select(c => Enum.Parse<CellKind>(c, ignoreCase: true)))
+foreach (var kind in cellKinds)
 {
     var name = kind.ToString().ToLowerInvariant();
     var rates = new Dictionary<string, double>();

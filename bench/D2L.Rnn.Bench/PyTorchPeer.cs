@@ -42,7 +42,7 @@ internal static class PyTorchPeer
             var json = JsonNode.Parse(line)!.AsObject();
             var cell = ((string)json["what"]!).Split('.')[2];
             rates[cell] = ((double)json["value"]!,
-                $"torch {json["torch"]}, {json["threads"]} threads, final perplexity {(double)json["perplexity"]!:F3}, epochs {json["epochs"]!.ToJsonString()}");
+                $"torch {json["torch"]}, {json["threads"]} threads (probed tokens/s by threads: {json["probes"]?.ToJsonString()}), final perplexity {(double)json["perplexity"]!:F3}, epochs {json["epochs"]!.ToJsonString()}");
         }
         return rates;
     }
@@ -50,6 +50,8 @@ internal static class PyTorchPeer
     private static (int Exit, string Output) Run(string exe, string[] args, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(exe, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // OpenBLAS (Debian's PyTorch) starts a thread per core on top of PyTorch's own: they fight for the cores.
+        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

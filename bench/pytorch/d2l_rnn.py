@@ -6,7 +6,8 @@ same data with the same settings, one JSON line per model kind.
 Data: the whole Time Machine, d2l's preprocessing (letters only, lower case, lines joined), character tokens.
 Model: one-hot input, nn.RNN (tanh) / nn.GRU / nn.LSTM with 256 hidden units, a dense output layer.
 Training: batch 32, 35 steps, sequential sampling (state carried and detached), mean cross-entropy, SGD lr 1,
-gradient clipping to norm 1. One warm-up epoch, then --epochs measured epochs.
+gradient clipping to norm 1. One warm-up epoch, then --epochs measured epochs, with the faster of 1 and --threads
+threads (probed first). Run it with OPENBLAS_NUM_THREADS=1, as the bench does.
 """
 import argparse, collections, json, math, random, re, time
 
@@ -58,10 +59,12 @@ def grad_clipping(net, theta):
             p.grad[:] *= theta / norm
 
 
-def train_epoch(net, corpus, updater, batch_size=32, num_steps=35):
+def train_epoch(net, corpus, updater, batch_size=32, num_steps=35, max_minibatches=None):
     state, loss_sum, tokens = None, 0.0, 0
     start = time.perf_counter()
-    for x, y in seq_data_iter_sequential(corpus, batch_size, num_steps):
+    for i, (x, y) in enumerate(seq_data_iter_sequential(corpus, batch_size, num_steps)):
+        if i == max_minibatches:
+            break
         if state is None:
             state = net.begin_state(batch_size)
         elif isinstance(state, tuple):
@@ -82,14 +85,27 @@ def train_epoch(net, corpus, updater, batch_size=32, num_steps=35):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data', required=True, help='timemachine.txt')
-    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=1,
+                        help='at most this many threads: 1 and this many are probed, the faster one is measured')
     parser.add_argument('--epochs', type=int, default=5, help='measured epochs, after one warm-up epoch')
     parser.add_argument('--cells', default='rnn,gru,lstm')
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
     corpus, vocab_size = load_corpus(args.data)
     layers = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
     for cell in args.cells.split(','):
+        torch.manual_seed(0)
+        random.seed(0)
+        net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
+        updater = torch.optim.SGD(net.parameters(), lr=1)
+        # PyTorch's best thread count: on 2 cores its intra-op threads can be slower than one (BLAS and OpenMP
+        # threads contend), so 1 and --threads are probed on 20 minibatches each and the faster one is measured.
+        probes = {}
+        for threads in sorted({1, args.threads}):
+            torch.set_num_threads(threads)
+            train_epoch(net, corpus, updater, max_minibatches=5)
+            probes[threads] = train_epoch(net, corpus, updater, max_minibatches=20)[1]
+        best = max(probes, key=probes.get)
+        torch.set_num_threads(best)
         torch.manual_seed(0)
         random.seed(0)
         net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
@@ -100,7 +116,8 @@ def main():
             perplexity, rate = train_epoch(net, corpus, updater)
             rates.append(rate)
         print(json.dumps({'what': f'pytorch.train.{cell}.tokens_per_sec', 'value': sum(rates) / len(rates),
-                          'unit': 'tokens/sec', 'torch': torch.__version__, 'threads': args.threads,
+                          'unit': 'tokens/sec', 'torch': torch.__version__, 'threads': best,
+                          'probes': {str(t): round(r) for t, r in probes.items()},
                           'perplexity': perplexity, 'epochs': [round(r) for r in rates]}), flush=True)
 
 
