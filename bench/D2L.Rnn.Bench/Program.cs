@@ -24,7 +24,16 @@ set_num_threads(options.Threads);
 var report = new Reporter(options.Threads);
 report.Emit("probe.start.gemm_32x256x256_1_thread", MachineProbe.GemmGflops(), "GFLOP/s", "machine speed before the runs");
 
-var full = TimeMachine.LoadD2l();
+CharCorpus full;
+try
+{
+    full = TimeMachine.LoadD2l();
+}
+catch (CorpusNotFoundException e)
+{
+    Console.Error.WriteLine(e.Message); // says where to put the file; no stack trace for a missing download
+    return 1;
+}
 var vocab = full.Vocab;
 report.Emit("corpus.tokens", full.Indices.Length, "tokens");
 
