@@ -19,38 +19,26 @@ namespace D2L.Rnn.FastPath;
 /// back through time is four TorchSharp calls and a step forward eight, all in place in buffers allocated once.
 /// Gradients stop at the minibatch boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedGruShard : IFusedShard
+internal sealed class FusedGruShard : FusedShard
 {
-    private static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
-    private static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
-    private readonly FusedParameters _p;
-    private readonly FusedOutput _output;
-    private readonly int _steps, _hiddens;
-    private readonly Tensor _h;        // (steps + 1, batch, H): h₀ … h_T
     private readonly Tensor _gates;    // (steps, batch, 4H): [rₜ, zₜ, aₜ, nₜ]
     private readonly Tensor _dh;       // (steps, batch, H): ∂hₜ
     private readonly Tensor _dGates;   // (steps, batch, 4H): [∂r̂ₜ, ∂ẑₜ, ∂aₜ, ∂n̂ₜ], first the factors that make them
     private readonly Tensor _dGatesByToken; // (vocab, 4H): _dGates summed by input token
-    private readonly Tensor[] _hAt, _dhAt, _dhAt3;            // _h[t], _dh[t], and _dh[t] as (batch, 1, H)
+    private readonly Tensor[] _dhAt, _dhAt3;                  // _dh[t], and _dh[t] as (batch, 1, H)
     private readonly Tensor[] _rza, _rz, _r, _z, _a, _n;     // blocks of _gates[t]
     private readonly Tensor[] _dRza, _dN3, _dZn, _dRa;       // blocks of _dGates[t]: [∂r̂, ∂ẑ, ∂a]; ∂n̂ (batch, 1, H); {∂ẑ, ∂n̂}; {∂r̂, ∂a}
-    private readonly Tensor _hOut, _hIn; // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedGruShard(FusedParameters parameters, int batch, int steps)
+    public FusedGruShard(FusedParameters parameters, int batch, int steps) : base(parameters, batch, steps)
     {
-        _p = parameters;
-        _steps = steps;
-        var h = _hiddens = parameters.Hiddens;
+        var h = _hiddens;
         var device = parameters.WeightHh.device;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = _kept.Keep(zeros([steps + 1, batch, h], device: device));
-        _gates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
-        _dh = _kept.Keep(zeros([steps, batch, h], device: device));
-        _dGates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
+        _gates = StepBuffer(steps, 4 * h);
+        _dh = StepBuffer(steps, h);
+        _dGates = StepBuffer(steps, 4 * h);
         _dGatesByToken = _kept.Keep(zeros([parameters.InputTable.shape[0], 4 * h], device: device));
-        _hAt = _kept.PerStep(_h, steps + 1, v => v);
         _dhAt = _kept.PerStep(_dh, steps, d => d);
         _dhAt3 = _kept.PerStep(_dh, steps, d => d.unsqueeze(1));
         _rza = _kept.PerStep(_gates, steps, g => g.narrow(1, 0, 3 * h));
@@ -64,15 +52,9 @@ internal sealed class FusedGruShard : IFusedShard
         // Blocks 1 and 3, and 0 and 2, of the (batch, 4, H) view: each pair is multiplied by the same vector.
         _dZn = _kept.PerStep(_dGates, steps, d => d.view(batch, 4, h).slice(1, 1, 4, 2));
         _dRa = _kept.PerStep(_dGates, steps, d => d.view(batch, 4, h).slice(1, 0, 4, 2));
-        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, h));
-        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, h));
-        Gradients = parameters.NewGradientBuffer();
-        _output = new FusedOutput(parameters, (long)steps * batch);
     }
 
-    public FusedGradients Gradients { get; }
-
-    public Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
+    public override Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
     {
         var p = _p;
         var (steps, h) = (_steps, (long)_hiddens);
@@ -133,13 +115,5 @@ internal sealed class FusedGruShard : IFusedShard
         grads.WeightIhT.narrow(1, 0, 2 * h).copy_(_dGatesByToken.narrow(1, 0, 2 * h));
         grads.WeightIhT.narrow(1, 2 * h, h).copy_(Block(_dGatesByToken, 3));
         return lossSum;
-    }
-
-    /// <summary>Frees the buffers.</summary>
-    public void Dispose()
-    {
-        _kept.Dispose();
-        _output.Dispose();
-        Gradients.Dispose();
     }
 }

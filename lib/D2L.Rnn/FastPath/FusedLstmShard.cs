@@ -18,41 +18,29 @@ namespace D2L.Rnn.FastPath;
 /// back through time is five TorchSharp calls, all in place in buffers allocated once. The state is the pair (h, c):
 /// both carry over to the next minibatch, and gradients stop at its boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedLstmShard : IFusedShard
+internal sealed class FusedLstmShard : FusedShard
 {
-    private static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
-    private static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
-    private readonly FusedParameters _p;
-    private readonly FusedOutput _output;
-    private readonly int _steps, _hiddens;
-    private readonly Tensor _h, _c;    // (steps + 1, batch, H): h₀ … h_T, c₀ … c_T
+    private readonly Tensor _c;        // (steps + 1, batch, H): c₀ … c_T
     private readonly Tensor _tanhC;    // (steps, batch, H): tanh(cₜ)
     private readonly Tensor _gates;    // (steps, batch, 4H): [iₜ, fₜ, gₜ, oₜ]
     private readonly Tensor _dh, _dc;  // (steps, batch, H): ∂hₜ, ∂cₜ
     private readonly Tensor _dcFactor; // (steps, batch, H): oₜ(1 − tanh²(cₜ)), what ∂hₜ adds to ∂cₜ
     private readonly Tensor _dGates;   // (steps, batch, 4H): [∂î, ∂f̂, ∂ĝ, ∂ô], first the factors that make them
-    private readonly Tensor[] _hAt, _cAt, _tanhCAt, _gatesAt, _i, _f, _g, _o;
+    private readonly Tensor[] _cAt, _tanhCAt, _gatesAt, _i, _f, _g, _o;
     private readonly Tensor[] _dhAt, _dcAt, _dc3, _dcFactorAt, _dGatesAt, _dIfg, _dO;
-    private readonly Tensor _hOut, _hIn; // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedLstmShard(FusedParameters parameters, int batch, int steps)
+    public FusedLstmShard(FusedParameters parameters, int batch, int steps) : base(parameters, batch, steps)
     {
-        _p = parameters;
-        _steps = steps;
-        var h = _hiddens = parameters.Hiddens;
-        var device = parameters.WeightHh.device;
+        var h = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = _kept.Keep(zeros([steps + 1, batch, h], device: device));
-        _c = _kept.Keep(zeros([steps + 1, batch, h], device: device));
-        _tanhC = _kept.Keep(zeros([steps, batch, h], device: device));
-        _gates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
-        _dh = _kept.Keep(zeros([steps, batch, h], device: device));
-        _dc = _kept.Keep(zeros([steps, batch, h], device: device));
-        _dcFactor = _kept.Keep(zeros([steps, batch, h], device: device));
-        _dGates = _kept.Keep(zeros([steps, batch, 4 * h], device: device));
-        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _c = StepBuffer(steps + 1, h);
+        _tanhC = StepBuffer(steps, h);
+        _gates = StepBuffer(steps, 4 * h);
+        _dh = StepBuffer(steps, h);
+        _dc = StepBuffer(steps, h);
+        _dcFactor = StepBuffer(steps, h);
+        _dGates = StepBuffer(steps, 4 * h);
         _cAt = _kept.PerStep(_c, steps + 1, v => v);
         _tanhCAt = _kept.PerStep(_tanhC, steps, v => v);
         _gatesAt = _kept.PerStep(_gates, steps, v => v);
@@ -67,15 +55,9 @@ internal sealed class FusedLstmShard : IFusedShard
         _dGatesAt = _kept.PerStep(_dGates, steps, v => v);
         _dIfg = _kept.PerStep(_dGates, steps, v => v.view(batch, 4, h).narrow(1, 0, 3)); // the three blocks that ∂cₜ multiplies
         _dO = _kept.PerStep(_dGates, steps, v => v.narrow(1, 3 * h, h));
-        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, h));
-        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, h));
-        Gradients = parameters.NewGradientBuffer();
-        _output = new FusedOutput(parameters, (long)steps * batch);
     }
 
-    public FusedGradients Gradients { get; }
-
-    public Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
+    public override Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
     {
         var p = _p;
         var (steps, h) = (_steps, (long)_hiddens);
@@ -145,13 +127,5 @@ internal sealed class FusedLstmShard : IFusedShard
         grads.BiasHh.copy_(grads.BiasIh);
         grads.WeightIhT.zero_().index_add_(0, xIndex, dGates, 1);
         return lossSum;
-    }
-
-    /// <summary>Frees the buffers.</summary>
-    public void Dispose()
-    {
-        _kept.Dispose();
-        _output.Dispose();
-        Gradients.Dispose();
     }
 }

@@ -15,48 +15,28 @@ namespace D2L.Rnn.FastPath;
 /// All buffers are allocated once; a step runs about four TorchSharp calls per time step, in place.
 /// Gradients stop at the minibatch boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedRnnShard : IFusedShard
+internal sealed class FusedRnnShard : FusedShard
 {
-    private static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
-    private static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
     private static readonly Tensor Half = tensor(0.5f).DetachFromDisposeScope();
-    private readonly FusedParameters _p;
-    private readonly int _steps;
-    private readonly Tensor _h;       // (steps + 1, batch, hiddens): h₀ … h_T
     private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
     private readonly Tensor _dAct;    // (steps, batch, hiddens): f′(zₜ)
-    private readonly FusedOutput _output;
-    private readonly Tensor[] _hAt;   // views _h[t]
     private readonly Tensor[] _gAt;   // views _g[t]
     private readonly Tensor[] _dAt;   // views _dAct[t]
-    private readonly Tensor _hOut, _hIn; // (steps·batch, hiddens) views of h₁…h_T and h₀…h_{T−1}
     private readonly Tensor _gFlat;
-    private readonly ShardTensors _kept = new(); // everything above
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedRnnShard(FusedParameters parameters, int batch, int steps)
+    public FusedRnnShard(FusedParameters parameters, int batch, int steps) : base(parameters, batch, steps)
     {
-        _p = parameters;
-        _steps = steps;
-        var hiddens = parameters.Hiddens;
-        var device = parameters.WeightHh.device;
+        var hiddens = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = _kept.Keep(zeros([steps + 1, batch, hiddens], device: device));
-        _g = _kept.Keep(zeros([steps, batch, hiddens], device: device));
-        _dAct = _kept.Keep(zeros([steps, batch, hiddens], device: device));
-        _hAt = _kept.PerStep(_h, steps + 1, v => v);
+        _g = StepBuffer(steps, hiddens);
+        _dAct = StepBuffer(steps, hiddens);
         _gAt = _kept.PerStep(_g, steps, v => v);
         _dAt = _kept.PerStep(_dAct, steps, v => v);
-        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, hiddens));
-        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, hiddens));
         _gFlat = _kept.Keep(_g.view(-1, hiddens));
-        Gradients = parameters.NewGradientBuffer();
-        _output = new FusedOutput(parameters, (long)steps * batch);
     }
 
-    public FusedGradients Gradients { get; }
-
-    public Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
+    public override Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
     {
         var p = _p;
         var steps = _steps;
@@ -104,13 +84,5 @@ internal sealed class FusedRnnShard : IFusedShard
         grads.BiasHh.copy_(grads.BiasIh);
         grads.WeightIhT.zero_().index_add_(0, xIndex, _gFlat, 1);
         return lossSum;
-    }
-
-    /// <summary>Frees the buffers.</summary>
-    public void Dispose()
-    {
-        _kept.Dispose();
-        _output.Dispose();
-        Gradients.Dispose();
     }
 }
