@@ -11,10 +11,7 @@ public class FastPathEquivalenceTests
     private static readonly CharCorpus Corpus = TimeMachine.LoadD2l(maxTokens: 10_000, dataDirectory: TestData.Directory);
 
     [Theory]
-    [InlineData(CellKind.Rnn, Nonlinearity.Tanh)]
-    [InlineData(CellKind.Rnn, Nonlinearity.ReLU)]
-    [InlineData(CellKind.Gru, Nonlinearity.Tanh)]
-    [InlineData(CellKind.Lstm, Nonlinearity.Tanh)]
+    [MemberData(nameof(FastPathCells.All), MemberType = typeof(FastPathCells))]
     public void ShortTrainingRunsGiveTheSamePerplexityCurve(CellKind kind, Nonlinearity nonlinearity)
     {
         var options = new TrainOptions { NumEpochs = 4, LearningRate = 1, ClipTheta = 1, PredictEvery = 0 };

@@ -119,10 +119,7 @@ public class FusedTrainingTests
     }
 
     [Theory]
-    [InlineData(CellKind.Rnn, Nonlinearity.Tanh)]
-    [InlineData(CellKind.Rnn, Nonlinearity.ReLU)]
-    [InlineData(CellKind.Gru, Nonlinearity.Tanh)]
-    [InlineData(CellKind.Lstm, Nonlinearity.Tanh)]
+    [MemberData(nameof(FastPathCells.All), MemberType = typeof(FastPathCells))]
     public void OneLayerFloat32ModelsTakeTheFusedPathOthersDoNot(CellKind kind, Nonlinearity nonlinearity)
     {
         using var oneLayer = NewModel(1, kind, nonlinearity);
