@@ -92,11 +92,16 @@ def main():
     args = parser.parse_args()
     corpus, vocab_size = load_corpus(args.data)
     layers = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
-    for cell in args.cells.split(','):
+
+    def fresh(cell):
+        """The same initial model and data offsets for the probe and the measured run."""
         torch.manual_seed(0)
         random.seed(0)
         net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
-        updater = torch.optim.SGD(net.parameters(), lr=1)
+        return net, torch.optim.SGD(net.parameters(), lr=1)
+
+    for cell in args.cells.split(','):
+        net, updater = fresh(cell)
         # PyTorch's best thread count: on 2 cores its intra-op threads can be slower than one (BLAS and OpenMP
         # threads contend), so 1 and --threads are probed on 20 minibatches each and the faster one is measured.
         probes = {}
@@ -106,10 +111,7 @@ def main():
             probes[threads] = train_epoch(net, corpus, updater, max_minibatches=20)[1]
         best = max(probes, key=probes.get)
         torch.set_num_threads(best)
-        torch.manual_seed(0)
-        random.seed(0)
-        net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
-        updater = torch.optim.SGD(net.parameters(), lr=1)
+        net, updater = fresh(cell)
         train_epoch(net, corpus, updater)  # warm-up
         rates, perplexity = [], float('nan')
         for _ in range(args.epochs):
