@@ -18,28 +18,24 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// a scratch folder, and the samples restore into a scratch NuGet packages folder (the user's own folder serves
 /// only as a read-only fallback for TorchSharp), so the user's checkout and package cache stay as they were.
 /// </summary>
-public class LibraryPackageTests
+public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<ScratchPackage>
 {
     private const string Placeholder = "/path/to/repo";
     private const string PackagesPlaceholder = Placeholder + "/artifacts/packages";
-    private const string Version = "0.1.0";
-    private static readonly object PackLock = new();
-    private static bool _packed;
+    private const string Version = ScratchPackage.Version;
 
     private static string Samples => Path.Combine(Repo.Root, "samples");
-    private static readonly string Scratch = Repo.NewScratchFolder("package");
-    private static string Packages => Path.Combine(Scratch, "packages");
-    private static string NuGetCache => Path.Combine(Scratch, "nuget-cache");
-    private static string Nupkg => Path.Combine(Packages, $"D2L.Rnn.{Version}.nupkg");
+    private string NuGetCache => scratch.NuGetCache;
+    private string Nupkg => scratch.Nupkg;
 
     /// <summary>What every sample process gets: the scratch package cache, with the user's cache as a fallback.</summary>
-    private static (string, string)[] SampleEnvironment() =>
+    private (string, string)[] SampleEnvironment() =>
         [("NUGET_PACKAGES", NuGetCache), ("RestoreFallbackFolders", UserPackagesFolder.Value)];
 
     [Fact]
     public void ThePackageHoldsTheLibraryItsDocumentationAndTheLibstdcxxFix()
     {
-        EnsurePacked();
+        scratch.EnsurePacked();
         using var zip = ZipFile.OpenRead(Nupkg);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
         foreach (var name in new[] { "lib/net10.0/D2L.Rnn.dll", "lib/net10.0/D2L.Rnn.xml", "build/D2L.Rnn.targets", "build/LibTorchSharpGlibcxxFix.targets" })
@@ -91,7 +87,7 @@ public class LibraryPackageTests
     public void ThePackageReferenceSampleTrainsPredictsAndThePackagePatchesLibTorchSharp()
     {
         Repo.UseSharedDataWhenPresent();
-        EnsurePacked();
+        scratch.EnsurePacked();
         var dir = NewConsoleProject("HomeworkConsole.Package.csproj");
         try
         {
@@ -125,7 +121,7 @@ public class LibraryPackageTests
     public async Task TheNotebookSampleLoadsThePackageTrainsAndPredicts()
     {
         Repo.UseSharedDataWhenPresent();
-        EnsurePacked();
+        scratch.EnsurePacked();
         var dir = Directory.CreateTempSubdirectory("homework-notebook-").FullName;
         try
         {
@@ -183,24 +179,8 @@ public class LibraryPackageTests
         Assert.Contains("dotnet pack lib/D2L.Rnn -c Release -o artifacts/packages", readme);
     }
 
-    /// <summary>
-    /// Packs the library once per test run with the README's command, into a scratch folder instead of
-    /// artifacts/packages (the samples' package folder is replaced by it).
-    /// </summary>
-    private static void EnsurePacked()
-    {
-        lock (PackLock)
-        {
-            if (_packed) return;
-            var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(5), "dotnet", ["pack", "lib/D2L.Rnn", "-c", "Release", "-o", Packages]);
-            Assert.True(exit == 0, output);
-            Assert.True(File.Exists(Nupkg), output);
-            _packed = true;
-        }
-    }
-
     /// <summary>A folder outside the repository holding samples/HomeworkConsole/Program.cs and one variant of its project.</summary>
-    private static string NewConsoleProject(string projectFile)
+    private string NewConsoleProject(string projectFile)
     {
         var dir = Directory.CreateTempSubdirectory("homework-console-").FullName;
         var sample = Path.Combine(Samples, "HomeworkConsole");
@@ -209,10 +189,10 @@ public class LibraryPackageTests
         return dir;
     }
 
-    private static string WithRepoPath(string text)
+    private string WithRepoPath(string text)
     {
         Assert.Contains(Placeholder, text);
-        return text.Replace(PackagesPlaceholder, Packages).Replace(Placeholder, Repo.Root.TrimEnd('/'));
+        return text.Replace(PackagesPlaceholder, scratch.Packages).Replace(Placeholder, Repo.Root.TrimEnd('/'));
     }
 
     private static void AssertTrainedAndPredicted(int exit, string output)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using D2L.Rnn.FastPath;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -97,6 +98,11 @@ public class ShardRunnerTests(ITestOutputHelper output)
         // Each shard writes the run's number when its work starts and when it ends. Thousands of runs of random work:
         // mostly tiny spins, some long spins, yields, and sleeps that outlast any spinning in a hand-off. A runner
         // that returns before a shard is done, or lets a shard run twice or skip a run, fails here.
+        // D2L_SHARD_STRESS_SECONDS runs it longer than CI's 12 s: a race that needs the scheduler to preempt a thread
+        // inside a few instructions of a hand-off can take minutes to show.
+        var seconds = double.TryParse(Environment.GetEnvironmentVariable("D2L_SHARD_STRESS_SECONDS"), CultureInfo.InvariantCulture,
+            out var asked) && asked > 0 ? asked : 12;
+        var maxRuns = (long)(20_000 * seconds / 12);
         var budget = Stopwatch.StartNew();
         var shardCounts = new[] { 2, 3, 4 };
         var total = 0L;
@@ -116,9 +122,9 @@ public class ShardRunnerTests(ITestOutputHelper output)
                 RandomWork();
                 Volatile.Write(ref finished[s], current);
             });
-            // At most 20,000 runs per shard count, and about 12 s in all even on a slow or busy machine.
-            var until = TimeSpan.FromSeconds(12.0 * (i + 1) / shardCounts.Length);
-            while (run < 20_000 && budget.Elapsed < until)
+            // At most 20,000 runs per shard count (in 12 s), and about 12 s in all even on a slow or busy machine.
+            var until = TimeSpan.FromSeconds(seconds * (i + 1) / shardCounts.Length);
+            while (run < maxRuns && budget.Elapsed < until)
             {
                 Volatile.Write(ref run, run + 1);
                 runner.Run(work);
