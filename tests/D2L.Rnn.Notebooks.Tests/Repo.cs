@@ -1,11 +1,10 @@
-using D2L.Rnn.Tests.Shared;
-
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>Paths in the repository, the data directory the notebooks should read, and scratch folders.</summary>
 public static class Repo
 {
-    public static string Root => RepositoryRoot.Path;
+    public static string Root { get; } = Repository.FindRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException("Notebooks.sln not found above " + AppContext.BaseDirectory);
 
     public static string Notebooks => Path.Combine(Root, "notebooks");
 

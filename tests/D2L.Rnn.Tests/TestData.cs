@@ -1,4 +1,4 @@
-using D2L.Rnn.Tests.Shared;
+using D2L.Rnn.Notebooks;
 
 namespace D2L.Rnn.Tests;
 
@@ -13,7 +13,9 @@ public static class TestData
     {
         var fromEnv = Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
-        var shared = Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "data"));
-        return System.IO.Directory.Exists(shared) ? shared : Path.Combine(RepositoryRoot.Path, "data");
+        var root = Repository.FindRoot(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("Notebooks.sln not found above " + AppContext.BaseDirectory);
+        var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "data"));
+        return System.IO.Directory.Exists(shared) ? shared : Path.Combine(root, "data");
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using D2L.Rnn;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
@@ -67,11 +68,7 @@ public static class NotebookFile
                 ["codeSha256"] = CodeHash(cells),
                 ["engine"] = "dotnet-interactive 1.0.712001",
             };
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        File.WriteAllText(tmp, Notebook.ToJupyterJson(document, "csharp").ReplaceLineEndings("\n") + "\n");
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.WriteAllText(path, Notebook.ToJupyterJson(document, "csharp").ReplaceLineEndings("\n") + "\n");
     }
 
     private static InteractiveDocumentOutputElement ToElement(CellOutput output) => output.Kind switch
