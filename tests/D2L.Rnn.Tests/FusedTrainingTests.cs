@@ -14,10 +14,10 @@ public class FusedTrainingTests
 {
     private const int Vocab = 28, Hiddens = 24, Steps = 7;
 
-    private static RNNModel NewModel(int seed, CellKind kind, Nonlinearity nonlinearity = Nonlinearity.Tanh)
+    private static RNNModel NewModel(int seed, CellKind kind, Nonlinearity nonlinearity = Nonlinearity.Tanh, int layers = 1)
     {
         manual_seed(seed);
-        return new RNNModel(new ModelConfig(kind, Vocab, Hiddens, Nonlinearity: nonlinearity));
+        return new RNNModel(new ModelConfig(kind, Vocab, Hiddens, layers, nonlinearity));
     }
 
     /// <summary>Reference loss and gradients (parameter order) for one minibatch from <paramref name="state"/>
@@ -51,16 +51,25 @@ public class FusedTrainingTests
     [InlineData(CellKind.Lstm, 16, 2, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 27, 3, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 20, 4, Nonlinearity.Tanh)]
-    public void SameLossAndGradientsAsAutogradOnRandomInputs(CellKind kind, int batch, int maxShards, Nonlinearity nonlinearity)
+    [InlineData(CellKind.Rnn, 3, 1, Nonlinearity.Tanh, 2)]   // two layers: the second reads the first's hidden states
+    [InlineData(CellKind.Rnn, 16, 2, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Rnn, 27, 3, Nonlinearity.ReLU, 2)]
+    [InlineData(CellKind.Gru, 3, 1, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Gru, 27, 3, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Lstm, 3, 1, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Lstm, 27, 3, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Gru, 16, 2, Nonlinearity.Tanh, 3)]  // three layers: a middle layer both reads and hands down
+    [InlineData(CellKind.Lstm, 16, 2, Nonlinearity.Tanh, 3)]
+    public void SameLossAndGradientsAsAutogradOnRandomInputs(CellKind kind, int batch, int maxShards, Nonlinearity nonlinearity, int layers = 1)
     {
-        using var model = NewModel(31, kind, nonlinearity);
+        using var model = NewModel(31, kind, nonlinearity, layers);
         using var x1 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y1 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var x2 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y2 = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var zero = model.BeginState(batch);
         // Two minibatches: the first from the zero state, the second carries the first's final state on (for the
-        // LSTM both h and c).
+        // LSTM both h and c, and every layer's).
         var (loss1, grads1, h1) = Reference(model, x1, y1, zero);
         var (loss2, grads2, h2) = Reference(model, x2, y2, h1);
         using (h1)
@@ -90,11 +99,15 @@ public class FusedTrainingTests
     [InlineData(CellKind.Gru, 1e6, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 1e-3, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 1e6, Nonlinearity.Tanh)]
-    public void TheUpdateIsClippedSgdAsTheReference(CellKind kind, double theta, Nonlinearity nonlinearity)
+    [InlineData(CellKind.Rnn, 1e-3, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Gru, 1e-3, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Lstm, 1e-3, Nonlinearity.Tanh, 2)]
+    [InlineData(CellKind.Lstm, 1e6, Nonlinearity.Tanh, 2)]
+    public void TheUpdateIsClippedSgdAsTheReference(CellKind kind, double theta, Nonlinearity nonlinearity, int layers = 1)
     {
         const int batch = 16;
-        using var reference = NewModel(5, kind, nonlinearity);
-        using var fast = NewModel(5, kind, nonlinearity);
+        using var reference = NewModel(5, kind, nonlinearity, layers);
+        using var fast = NewModel(5, kind, nonlinearity, layers);
         using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
         using (var step = new ModuleTrainingStep(reference, learningRate: 0.5, clipTheta: theta))
@@ -109,7 +122,7 @@ public class FusedTrainingTests
         }
         var expected = reference.parameters().Select(p => p.data<float>().ToArray()).ToArray();
         var actual = fast.parameters().Select(p => p.data<float>().ToArray()).ToArray();
-        using var untrained = NewModel(5, kind, nonlinearity);
+        using var untrained = NewModel(5, kind, nonlinearity, layers);
         var before = untrained.parameters().Select(p => p.data<float>().ToArray()).ToArray();
         for (var i = 0; i < expected.Length; i++)
         {
@@ -120,23 +133,22 @@ public class FusedTrainingTests
 
     [Theory]
     [MemberData(nameof(FastPathCells.All), MemberType = typeof(FastPathCells))]
-    public void OneLayerFloat32ModelsTakeTheFusedPathOthersDoNot(CellKind kind, Nonlinearity nonlinearity)
+    public void Float32ModelsTakeTheFusedPathFloat64DoesNot(CellKind kind, Nonlinearity nonlinearity, int layers)
     {
-        using var oneLayer = NewModel(1, kind, nonlinearity);
-        using var deep = new RNNModel(new ModelConfig(kind, Vocab, Hiddens, 2, nonlinearity));
-        using var float64 = NewModel(1, kind, nonlinearity);
+        using var float32 = NewModel(1, kind, nonlinearity, layers);
+        using var float64 = NewModel(1, kind, nonlinearity, layers);
         float64.to(ScalarType.Float64);
-        Assert.True(FusedTraining.Supports(oneLayer));
-        Assert.False(FusedTraining.Supports(deep));
+        Assert.True(FusedTraining.Supports(float32));
         Assert.False(FusedTraining.Supports(float64));
-        using (var step = FastTraining.TryCreate(oneLayer, 16, Steps, 1, 1, 2)) Assert.IsType<FusedTraining>(step);
-        Assert.Null(FastTraining.TryCreate(deep, 16, Steps, 1, 1, 2));
+        using (var step = FastTraining.TryCreate(float32, 16, Steps, 1, 1, 2)) Assert.IsType<FusedTraining>(step);
         Assert.Null(FastTraining.TryCreate(float64, 16, Steps, 1, 1, 2));
     }
 
     [Fact]
     public void LayersBuiltWithTheLecturesConstructorTakeTheFusedPathWithOneLayerOnly()
     {
+        // TorchSharp's layers do not tell their dropout between layers, which the fused pass does not apply: a
+        // stacked layer built elsewhere trains on the modules.
         using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
         using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
         using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);

@@ -7,10 +7,10 @@ public class TrainerTests
 {
     private static readonly CharCorpus Corpus = TimeMachine.LoadD2l(maxTokens: 10_000, dataDirectory: TestData.Directory);
 
-    private static (RNNModel, SeqDataLoader) Setup(int seed, bool random = false, CellKind kind = CellKind.Rnn)
+    private static (RNNModel, SeqDataLoader) Setup(int seed, bool random = false, CellKind kind = CellKind.Rnn, int layers = 1)
     {
         manual_seed(seed);
-        return (new RNNModel(new ModelConfig(kind, Corpus.Vocab.Count, 32)),
+        return (new RNNModel(new ModelConfig(kind, Corpus.Vocab.Count, 32, layers)),
                 new SeqDataLoader(Corpus.Indices, 32, 35, random, seed));
     }
 
@@ -72,9 +72,11 @@ public class TrainerTests
     [InlineData(true, CellKind.Rnn, true)]
     [InlineData(false, CellKind.Gru, true)]
     [InlineData(false, CellKind.Lstm, true)]
-    public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind, bool fastPath)
+    [InlineData(false, CellKind.Lstm, true, 2)]
+    [InlineData(true, CellKind.Gru, true, 2)]
+    public void TrainingAndPredictingLeaveNoTensorAlive(bool random, CellKind kind, bool fastPath, int layers = 1)
     {
-        var (model, data) = Setup(7, random, kind);
+        var (model, data) = Setup(7, random, kind, layers);
         var options = Short with { UseFastPath = fastPath };
         Trainer.Train(model, data, Corpus.Vocab, options with { NumEpochs = 1 }); // gradients now exist
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;

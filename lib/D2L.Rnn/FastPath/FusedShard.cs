@@ -3,50 +3,68 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// What every cell's hand-written pass keeps: its parameters, the hidden states h₀ … h_T of its slice of the
-/// sequences with the views the time loops and the weight gradients read, the dense output and loss, and its own
-/// gradient buffer. A cell adds its gates' buffers and writes <see cref="Step"/>.
+/// The hand-written pass over a slice of the minibatch's sequences (a shard): the recurrent layers stacked
+/// (<see cref="FusedRnnLayer"/>, <see cref="FusedGruLayer"/>, <see cref="FusedLstmLayer"/>), then the dense output and
+/// the loss (<see cref="FusedOutput"/>), with the shard's own gradient buffer. <see cref="FusedTraining"/> runs one
+/// per core.
 /// </summary>
-internal abstract class FusedShard : IFusedShard
+internal sealed class FusedShard : IDisposable
 {
-    protected static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
-    protected static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
-    protected readonly FusedParameters _p;
-    protected readonly FusedOutput _output;
-    protected readonly int _batch, _steps, _hiddens;
-    protected readonly Tensor _h;            // (steps + 1, batch, H): h₀ … h_T
-    protected readonly Tensor[] _hAt;        // views _h[t]
-    protected readonly Tensor _hOut, _hIn;   // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    protected readonly ShardTensors _kept = new(); // every buffer and view, the derived cell's included
+    private readonly FusedLayer[] _layers;
+    private readonly FusedOutput _output;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    protected FusedShard(FusedParameters parameters, int batch, int steps)
+    public FusedShard(FusedParameters parameters, int batch, int steps)
     {
-        _p = parameters;
-        (_batch, _steps, _hiddens) = (batch, steps, parameters.Hiddens);
-        using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
-        _h = StepBuffer(steps + 1, _hiddens);
-        _hAt = _kept.PerStep(_h, steps + 1, v => v);
-        _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, _hiddens));
-        _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, _hiddens));
-        Gradients = parameters.NewGradientBuffer();
+        _layers = parameters.Layers.Select(layer => NewLayer(layer, batch, steps)).ToArray();
         _output = new FusedOutput(parameters, (long)steps * batch);
+        Gradients = parameters.NewGradientBuffer();
     }
 
-    /// <summary>This shard's gradients, one flat buffer (<see cref="FusedGradients"/>).</summary>
+    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps) => parameters.Kind switch
+    {
+        CellKind.Gru => new FusedGruLayer(parameters, batch, steps),
+        CellKind.Lstm => new FusedLstmLayer(parameters, batch, steps),
+        _ => new FusedRnnLayer(parameters, batch, steps),
+    };
+
+    /// <summary>This shard's gradients, one flat buffer (<see cref="FusedGradients"/>), overwritten by every step.</summary>
     public FusedGradients Gradients { get; }
 
-    /// <inheritdoc/>
-    public abstract Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch);
-
-    /// <summary>A zeroed (<paramref name="count"/>, batch, <paramref name="width"/>) buffer kept for the shard's life.</summary>
-    protected Tensor StepBuffer(int count, long width) =>
-        _kept.Keep(zeros([count, _batch, width], device: _p.WeightHh.device));
+    /// <summary>
+    /// Forward and backward for this shard. <paramref name="x"/> and <paramref name="y"/> are (batch, steps) int64.
+    /// Every layer's state starts at zero, or with <paramref name="continueState"/> from where this shard's previous
+    /// step ended (values only: gradients stop at the minibatch boundary). <paramref name="tokensInMinibatch"/> is N,
+    /// the mean's divisor. Returns the shard's summed loss (a scalar tensor) and fills <see cref="Gradients"/>. Call
+    /// with autograd off.
+    /// </summary>
+    public Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
+    {
+        // Time-major indices: row t·batch + b.
+        var xIndex = x.t().reshape(-1);
+        var yIndex = y.t().reshape(-1);
+        Tensor? input = null; // the first layer reads the tokens
+        foreach (var layer in _layers)
+        {
+            layer.Forward(xIndex, input, continueState);
+            input = layer.Output;
+        }
+        var top = _layers[^1];
+        var lossSum = _output.LossAndBackward(top.Output, yIndex, top.OutputGradient, Gradients, tokensInMinibatch);
+        for (var l = _layers.Length - 1; l >= 0; l--)
+        {
+            // A layer's outputs feed only the layer above (and its own next step): what comes back from above is all
+            // of their gradient from outside the layer.
+            var below = l > 0 ? _layers[l - 1] : null;
+            _layers[l].Backward(xIndex, below?.Output, below?.OutputGradient, Gradients.Layers[l]);
+        }
+        return lossSum;
+    }
 
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        _kept.Dispose();
+        foreach (var layer in _layers) layer.Dispose();
         _output.Dispose();
         Gradients.Dispose();
     }

@@ -3,16 +3,16 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The fast training step for a one-layer one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM): the
-/// minibatch's sequences are split into shards that run the cell's hand-written pass (<see cref="FusedRnnShard"/>,
-/// <see cref="FusedGruShard"/>, <see cref="FusedLstmShard"/>) on their own core; their gradients are summed, clipped
+/// The fast training step for a one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM; one or more
+/// layers): the minibatch's sequences are split into shards that run the hand-written pass (<see cref="FusedShard"/>)
+/// on their own core; their gradients are summed, clipped
 /// on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's own parameters. Same updates as
 /// the module path up to float32 rounding (FusedTrainingTests).
 /// </summary>
 internal sealed class FusedTraining : ITrainingStep
 {
     private readonly FusedParameters _parameters;
-    private readonly IFusedShard[] _shards;
+    private readonly FusedShard[] _shards;
     private readonly (int Start, int Length)[] _slices;
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
@@ -21,11 +21,11 @@ internal sealed class FusedTraining : ITrainingStep
     private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
     private bool _hasState;
 
-    /// <summary>Whether <paramref name="model"/> can train on this path: one recurrent layer of any kind (RNN, GRU,
-    /// LSTM) with biases, one-hot input, float32.</summary>
+    /// <summary>Whether <paramref name="model"/> can train on this path: recurrent layers of any kind (RNN, GRU, LSTM)
+    /// with biases and no dropout between them, one-hot input, float32.</summary>
     public static bool Supports(RNNModel model) =>
         // The fused step reads one-hot input (its input table is W_ihᵀ row by token): no embedding.
-        model.Config is { NumLayers: 1, EmbeddingSize: null } && model.Embedding is null
+        model.Config is { EmbeddingSize: null } && model.Embedding is null && model.NoDropoutBetweenLayers
         && model.Linear.weight!.dtype == ScalarType.Float32 && model.Linear.bias is not null
         && model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0");
 
@@ -43,18 +43,11 @@ internal sealed class FusedTraining : ITrainingStep
         _parameters = new FusedParameters(model);
         _slices = Enumerable.Range(0, shards)
             .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
-        _shards = _slices.Select(s => NewShard(_parameters, s.Length, steps)).ToArray();
+        _shards = _slices.Select(s => new FusedShard(_parameters, s.Length, steps)).ToArray();
         _updates = _parameters.Pairs(_shards[0].Gradients).ToArray(); // shard 0's buffer receives the sum
         _lossSums = new double[shards];
         _runner = new ShardRunner(shards); // its threads compute single-threaded; the caller's settings stay as they are
     }
-
-    private static IFusedShard NewShard(FusedParameters parameters, int batch, int steps) => parameters.Kind switch
-    {
-        CellKind.Gru => new FusedGruShard(parameters, batch, steps),
-        CellKind.Lstm => new FusedLstmShard(parameters, batch, steps),
-        _ => new FusedRnnShard(parameters, batch, steps),
-    };
 
     /// <summary>
     /// Forward and backward on one minibatch (x, y: (batch, steps) int64). The state continues from the previous
@@ -95,22 +88,21 @@ internal sealed class FusedTraining : ITrainingStep
         for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
         GradClipping.ClipGradients([total.Flat], _clipTheta);
         foreach (var (parameter, gradient) in _updates) parameter.add_(gradient, -_learningRate);
-        _parameters.RefreshInputTable();
+        _parameters.Refresh();
     }
 
-    /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in parameter order
-    /// (weight_ih, weight_hh, bias_ih, bias_hh, dense weight, dense bias). For tests; call it before
-    /// <see cref="Update"/>, which sums and clips in place.</summary>
+    /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in the model's parameter
+    /// order. For tests; call it before <see cref="Update"/>, which sums and clips in place.</summary>
     internal Tensor[] SummedGradients()
     {
         using var noGrad = no_grad();
-        Tensor Sum(Func<FusedGradients, Tensor> pick)
+        var perShard = _shards.Select(shard => _parameters.Pairs(shard.Gradients).Select(p => p.Gradient).ToArray()).ToArray();
+        return Enumerable.Range(0, perShard[0].Length).Select(i =>
         {
-            var sum = zeros(pick(_shards[0].Gradients).shape);
-            foreach (var shard in _shards) sum.add_(pick(shard.Gradients));
+            var sum = zeros(perShard[0][i].shape);
+            foreach (var shard in perShard) sum.add_(shard[i]);
             return sum;
-        }
-        return [Sum(g => g.WeightIh), Sum(g => g.WeightHh), Sum(g => g.BiasIh), Sum(g => g.BiasHh), Sum(g => g.WeightOut), Sum(g => g.BiasOut)];
+        }).ToArray();
     }
 
     public void Dispose()

@@ -23,7 +23,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</param>
     /// <param name="init">How the parameters start.</param>
     public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
-        : this(RecurrentLayer.Create(Validated(config)), config)
+        : this(RecurrentLayer.Create(Validated(config)), config, noDropoutBetweenLayers: true)
     {
         Initialize(init);
     }
@@ -38,13 +38,16 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// biases, or its input size is not <paramref name="vocabSize"/>.</exception>
     public RNNModel(nn.Module rnnLayer, int vocabSize)
         : this(rnnLayer, RecurrentLayer.Describe(rnnLayer, vocabSize > 0 ? vocabSize
-            : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")))
+            : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")),
+            noDropoutBetweenLayers: false)
     {
     }
 
-    private RNNModel(nn.Module rnnLayer, ModelConfig config) : base(nameof(RNNModel))
+    private RNNModel(nn.Module rnnLayer, ModelConfig config, bool noDropoutBetweenLayers) : base(nameof(RNNModel))
     {
         Config = config;
+        // TorchSharp's layers do not expose their dropout: only a layer built here is known to have none.
+        NoDropoutBetweenLayers = noDropoutBetweenLayers || config.NumLayers == 1;
         if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size);
         rnn = rnnLayer;
         linear = nn.Linear(config.NumHiddens, config.VocabSize);
@@ -60,6 +63,9 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 
     /// <summary>Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</summary>
     public ModelConfig Config { get; }
+
+    /// <summary>Whether the recurrent layer is known to apply no dropout between its layers (always true for one layer).</summary>
+    internal bool NoDropoutBetweenLayers { get; }
 
     /// <summary>The learned input embedding (vocab, embedding size), or null when the input is one-hot.</summary>
     public Embedding? Embedding => embedding;

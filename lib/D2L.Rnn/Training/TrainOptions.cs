@@ -22,7 +22,7 @@ public sealed record TrainOptions
     public int PredictLength { get; init; } = 50;
 
     /// <summary>
-    /// Train a model that the fast path supports (one layer, one-hot input: RNN, GRU or LSTM) with its hand-written step, split over the cores:
+    /// Train a model that the fast path supports (one-hot input: RNN, GRU or LSTM, one or more layers) with its hand-written step, split over the cores:
     /// the same updates as the reference step to float32 rounding, several times faster. False always uses the
     /// reference: TorchSharp's modules, autograd and SGD, as d2l's <c>train_ch8</c>.
     /// </summary>

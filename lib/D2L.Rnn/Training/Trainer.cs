@@ -13,7 +13,7 @@ public static class Trainer
     /// (a new random offset). With sequential sampling the state starts at zero each epoch and is detached
     /// after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
     /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; SGD; clipping on the
-    /// joint gradient norm. A one-layer one-hot RNN, GRU or LSTM trains on the fast path unless <see cref="TrainOptions.UseFastPath"/>
+    /// joint gradient norm. A one-hot RNN, GRU or LSTM trains on the fast path unless <see cref="TrainOptions.UseFastPath"/>
     /// is false: the same updates, computed by a hand-written step split over the cores.
     /// </summary>
     /// <param name="model">The model; trained in place on its own device.</param>

@@ -3,22 +3,23 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// The forward and backward pass of a one-layer LSTM with its dense output (<see cref="FusedOutput"/>), written out by
-/// hand for a slice of the minibatch's sequences (a shard). Same mathematics as autograd through TorchSharp's LSTM
-/// (PyTorch's equations, gates i, f, g, o; x̂ is the argument of the gate's σ or tanh):
+/// The forward and backward pass of an LSTM layer, written out by hand for a slice of the minibatch's sequences (a
+/// shard). Same mathematics as autograd through TorchSharp's LSTM (PyTorch's equations, gates i, f, g, o; x̂ is the
+/// argument of the gate's σ or tanh), with xₜ the one-hot token (first layer) or the hidden state of the layer below:
 /// <code>
-///   forward   [îₜ, f̂ₜ, ĝₜ, ôₜ] = W_ih[:, xₜ] + b_ih + b_hh + hₜ₋₁ W_hhᵀ
+///   forward   [îₜ, f̂ₜ, ĝₜ, ôₜ] = xₜ W_ihᵀ + b_ih + b_hh + hₜ₋₁ W_hhᵀ
 ///             iₜ, fₜ, oₜ = σ(î, f̂, ô)    gₜ = tanh(ĝₜ)    cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ gₜ    hₜ = oₜ ⊙ tanh(cₜ)
 ///   backward  ∂ôₜ = ∂hₜ ⊙ tanh(cₜ) oₜ(1 − oₜ)      ∂cₜ = ∂hₜ ⊙ oₜ(1 − tanh²(cₜ)) + ∂cₜ₊₁ ⊙ fₜ₊₁
 ///             ∂îₜ = ∂cₜ ⊙ gₜ iₜ(1 − iₜ)   ∂f̂ₜ = ∂cₜ ⊙ cₜ₋₁ fₜ(1 − fₜ)   ∂ĝₜ = ∂cₜ ⊙ iₜ(1 − gₜ²)
-///             ∂hₜ₋₁ = [∂îₜ, ∂f̂ₜ, ∂ĝₜ, ∂ôₜ] W_hh     plus the output's ∂oₜ₋₁ W_out
-///             ∂W_hh = Σₜ [∂î, ∂f̂, ∂ĝ, ∂ô]ᵀ hₜ₋₁   ∂W_ih[:, v] = Σ_{xₜ = v} [∂î, ∂f̂, ∂ĝ, ∂ô]   ∂b_ih = ∂b_hh = Σₜ [∂î, ∂f̂, ∂ĝ, ∂ô]
+///             ∂hₜ₋₁ = [∂îₜ, ∂f̂ₜ, ∂ĝₜ, ∂ôₜ] W_hh     plus what comes from above at step t − 1
+///             ∂W_hh = Σₜ [∂î, ∂f̂, ∂ĝ, ∂ô]ᵀ hₜ₋₁   ∂W_ih = Σₜ [∂î, ∂f̂, ∂ĝ, ∂ô]ᵀ xₜ   ∂b_ih = ∂b_hh = Σₜ [∂î, ∂f̂, ∂ĝ, ∂ô]
+///             ∂xₜ = [∂îₜ, ∂f̂ₜ, ∂ĝₜ, ∂ôₜ] W_ih
 /// </code>
 /// The factors that multiply ∂hₜ and ∂cₜ are computed for all steps at once after the forward pass, so that a step
 /// back through time is five TorchSharp calls, all in place in buffers allocated once. The state is the pair (h, c):
 /// both carry over to the next minibatch, and gradients stop at its boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedLstmShard : FusedShard
+internal sealed class FusedLstmLayer : FusedLayer
 {
     private readonly Tensor _c;        // (steps + 1, batch, H): c₀ … c_T
     private readonly Tensor _tanhC;    // (steps, batch, H): tanh(cₜ)
@@ -26,11 +27,12 @@ internal sealed class FusedLstmShard : FusedShard
     private readonly Tensor _dh, _dc;  // (steps, batch, H): ∂hₜ, ∂cₜ
     private readonly Tensor _dcFactor; // (steps, batch, H): oₜ(1 − tanh²(cₜ)), what ∂hₜ adds to ∂cₜ
     private readonly Tensor _dGates;   // (steps, batch, 4H): [∂î, ∂f̂, ∂ĝ, ∂ô], first the factors that make them
+    private readonly Tensor _gatesFlat, _dhFlat; // (steps·batch, 4H) and (steps·batch, H) views
     private readonly Tensor[] _cAt, _tanhCAt, _gatesAt, _i, _f, _g, _o;
     private readonly Tensor[] _dhAt, _dcAt, _dc3, _dcFactorAt, _dGatesAt, _dIfg, _dO;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedLstmShard(FusedParameters parameters, int batch, int steps) : base(parameters, batch, steps)
+    public FusedLstmLayer(FusedLayerParameters parameters, int batch, int steps) : base(parameters, batch, steps)
     {
         var h = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
@@ -41,6 +43,8 @@ internal sealed class FusedLstmShard : FusedShard
         _dc = StepBuffer(steps, h);
         _dcFactor = StepBuffer(steps, h);
         _dGates = StepBuffer(steps, 4 * h);
+        _gatesFlat = _kept.Keep(_gates.view(-1, 4 * h));
+        _dhFlat = _kept.Keep(_dh.view(-1, h));
         _cAt = _kept.PerStep(_c, steps + 1, v => v);
         _tanhCAt = _kept.PerStep(_tanhC, steps, v => v);
         _gatesAt = _kept.PerStep(_gates, steps, v => v);
@@ -57,14 +61,12 @@ internal sealed class FusedLstmShard : FusedShard
         _dO = _kept.PerStep(_dGates, steps, v => v.narrow(1, 3 * h, h));
     }
 
-    public override Tensor Step(Tensor x, Tensor y, bool continueState, long tokensInMinibatch)
+    public override Tensor OutputGradient => _dhFlat;
+
+    public override void Forward(Tensor xIndex, Tensor? input, bool continueState)
     {
         var p = _p;
-        var (steps, h) = (_steps, (long)_hiddens);
-        // Time-major indices: row t·batch + b.
-        var xIndex = x.t().reshape(-1);
-        var yIndex = y.t().reshape(-1);
-
+        var steps = _steps;
         // (h₀, c₀) first: the previous minibatch's (h_T, c_T), which live in the same buffers as the steps below.
         if (continueState)
         {
@@ -76,9 +78,8 @@ internal sealed class FusedLstmShard : FusedShard
             _hAt[0].zero_();
             _cAt[0].zero_();
         }
-        // Every step's input term is a row of the input table, gathered for all steps at once.
-        var gates = _gates.view(-1, 4 * h);
-        gates.copy_(p.InputTable.index_select(0, xIndex));
+        // Every step's input terms, for all steps at once.
+        p.FillInputTerms(_gatesFlat, xIndex, input);
         for (var t = 1; t <= steps; t++)
         {
             var k = t - 1;
@@ -92,12 +93,15 @@ internal sealed class FusedLstmShard : FusedShard
             _tanhCAt[k].copy_(_cAt[t]).mul_(Two).sigmoid_().mul_(Two).sub_(One); // tanh(cₜ), the same way
             _hAt[t].copy_(_tanhCAt[k]).mul_(_o[k]);
         }
+    }
 
-        var grads = Gradients;
-        var lossSum = _output.LossAndBackward(_hOut, yIndex, _dh.view(-1, h), grads, tokensInMinibatch);
-
+    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads)
+    {
+        var p = _p;
+        var (steps, h) = (_steps, (long)_hiddens);
         // The factors, for all steps at once: [gₜ iₜ(1 − iₜ), cₜ₋₁ fₜ(1 − fₜ), iₜ(1 − gₜ²), tanh(cₜ) oₜ(1 − oₜ)] in
         // the gate gradients' buffer, and oₜ(1 − tanh²(cₜ)) for ∂cₜ.
+        var gates = _gatesFlat;
         var dGates = _dGates.view(-1, 4 * h);
         Tensor Block(Tensor m, int k) => m.narrow(1, k * h, h);
         var (i, f, g, o) = (Block(gates, 0), Block(gates, 1), Block(gates, 2), Block(gates, 3));
@@ -123,9 +127,8 @@ internal sealed class FusedLstmShard : FusedShard
 
         // Weight gradients of all steps at once; column sums as a product with ones: far faster than sum(0) here.
         grads.WeightHh.addmm_(dGates.t(), _hIn, 0, 1);
-        grads.BiasIh.copy_(dGates.t().mv(_output.Ones));
+        grads.BiasIh.copy_(dGates.t().mv(_ones));
         grads.BiasHh.copy_(grads.BiasIh);
-        grads.WeightIhT.zero_().index_add_(0, xIndex, dGates, 1);
-        return lossSum;
+        InputBackward(dGates, xIndex, input, inputGradient, grads);
     }
 }
