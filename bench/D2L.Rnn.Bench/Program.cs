@@ -3,11 +3,12 @@
 // when a python3 with torch is found, with the ratios measured in that run. Prints one JSON line per measurement.
 //
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
-//                                                        [--cells rnn,gru,lstm] [--paths straightforward,fast] [--no-memory] [--no-pytorch]
+//                                                        [--cells rnn,gru,lstm] [--layers N] [--paths straightforward,fast]
+//                                                        [--no-memory] [--no-pytorch]
 //   (--help describes them)
 //
 // "straightforward" is the reference (TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd);
-// "fast" is the default, which for a one-layer RNN, GRU or LSTM trains with the hand-written step split over --threads cores.
+// "fast" is the default, which for an RNN, GRU or LSTM trains with the hand-written step split over --threads cores.
 //
 // Data: timemachine.txt in $D2L_DATA_DIR (or the user's data directory), downloaded when missing.
 using System.Diagnostics;
@@ -36,6 +37,7 @@ catch (CorpusNotFoundException e)
 }
 var vocab = full.Vocab;
 report.Emit("corpus.tokens", full.Indices.Length, "tokens");
+report.Emit("model.layers", options.Layers, "layers", "stacked recurrent layers of 256 hidden units, every model");
 
 // In the order given by --paths (the first one also pays for warming the process up).
 var paths = options.Paths.Select(p => (p, Fast: p == "fast")).ToArray();
@@ -47,7 +49,7 @@ foreach (var (kind, pathName, fast) in options.Memory ? cellKinds.SelectMany(k =
 {
     manual_seed(7);
     var cell = kind.ToString().ToLowerInvariant();
-    using var model = new RNNModel(new ModelConfig(kind, small.Vocab.Count, 256));
+    using var model = new RNNModel(new ModelConfig(kind, small.Vocab.Count, 256, options.Layers));
     var data = new SeqDataLoader(small.Indices, 32, 35, useRandomIter: false, seed: 7);
     var last = options.MemEpochs;
     var middle = last / 2;
@@ -87,7 +89,7 @@ foreach (var kind in cellKinds)
     foreach (var (pathName, fast) in paths)
     {
         manual_seed(42);
-        using var model = new RNNModel(new ModelConfig(kind, vocab.Count, 256));
+        using var model = new RNNModel(new ModelConfig(kind, vocab.Count, 256, options.Layers));
         var data = new SeqDataLoader(full.Indices, 32, 35, useRandomIter: false, seed: 42);
         var epochs = new List<EpochReport>();
         Trainer.Train(model, data, vocab,
@@ -126,7 +128,7 @@ if (python is null)
 else
 {
     var peer = PyTorchPeer.Measure(python, Path.Combine(DataDirectory.Resolve(), Corpus.TimeMachine.FileName), options.Threads,
-        options.Epochs, options.Cells);
+        options.Epochs, options.Cells, options.Layers);
     foreach (var (name, (rate, note)) in peer)
     {
         report.Emit($"pytorch.train.{name}.tokens_per_sec", rate, "tokens/sec", note);

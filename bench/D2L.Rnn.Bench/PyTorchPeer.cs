@@ -29,11 +29,11 @@ internal static class PyTorchPeer
     }
 
     /// <summary>Tokens/sec per cell kind ("rnn", "gru", "lstm") with the note PyTorch printed beside it.</summary>
-    public static Dictionary<string, (double Rate, string Note)> Measure(string python, string data, int threads, int epochs, IEnumerable<string> cells)
+    public static Dictionary<string, (double Rate, string Note)> Measure(string python, string data, int threads, int epochs, IEnumerable<string> cells, int layers)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "d2l_rnn.py");
         var (exit, output) = Run(python,
-            [script, "--data", data, "--threads", threads.ToString(), "--epochs", epochs.ToString(), "--cells", string.Join(',', cells)],
+            [script, "--data", data, "--threads", threads.ToString(), "--epochs", epochs.ToString(), "--cells", string.Join(',', cells), "--layers", layers.ToString()],
             TimeSpan.FromMinutes(60));
         if (exit != 0) throw new InvalidOperationException($"The PyTorch peer failed (exit {exit}):\n{output}");
         var rates = new Dictionary<string, (double, string)>();

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace D2L.Rnn.Bench;
 
 /// <summary>Command-line options (System.CommandLine: <c>--help</c> lists them).</summary>
-internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, bool Memory, string[] Paths, bool PyTorch)
+internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, int Layers, bool Memory, string[] Paths, bool PyTorch)
 {
     private static readonly string[] CellKinds = ["rnn", "gru", "lstm"];
     private static readonly string[] PathNames = ["straightforward", "fast"];
@@ -23,6 +23,11 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
         var memEpochs = new Option<int?>("--mem-epochs") { Description = "Epochs of the memory run (default 200; 20 with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "A short run: 1 measured epoch, a 20-epoch memory run, shorter generation." };
         var cells = ListOption("--cells", "Model kinds to train", CellKinds);
+        var layers = new Option<int>("--layers")
+        {
+            Description = "Stacked recurrent layers of every model (ours and PyTorch's).",
+            DefaultValueFactory = _ => 1,
+        };
         var paths = ListOption("--paths", "Training paths, in this order (the first one also warms the process up)", PathNames);
         var noMemory = new Option<bool>("--no-memory") { Description = "Skip the memory run." };
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch peer (bench/pytorch/d2l_rnn.py)." };
@@ -32,15 +37,16 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 var min = option == memEpochs ? 5 : 1;
                 if (r.GetValueOrDefault<int?>() < min) r.AddError($"{option.Name} must be at least {min}.");
             });
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1.");
-        });
+        foreach (var option in new[] { threads, layers })
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1.");
+            });
         var root = new RootCommand(
             "Training speed (tokens/s), generation speed (chars/s) and memory of D2L.Rnn on the Time Machine, then the same " +
             "training in PyTorch when a python3 with torch is found. Prints one JSON object per measurement.")
         {
-            epochs, threads, memEpochs, quick, cells, paths, noMemory, noPyTorch,
+            epochs, threads, memEpochs, quick, cells, layers, paths, noMemory, noPyTorch,
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -59,7 +65,7 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
         var isQuick = result.GetValue(quick);
         return new BenchOptions(
             result.GetValue(epochs) ?? (isQuick ? 1 : 5), result.GetValue(threads), result.GetValue(memEpochs) ?? (isQuick ? 20 : 200),
-            isQuick, result.GetValue(cells)!, !result.GetValue(noMemory), result.GetValue(paths)!, !result.GetValue(noPyTorch));
+            isQuick, result.GetValue(cells)!, result.GetValue(layers), !result.GetValue(noMemory), result.GetValue(paths)!, !result.GetValue(noPyTorch));
     }
 
     /// <summary>A comma-separated list drawn from <paramref name="allowed"/> (all of them by default).</summary>

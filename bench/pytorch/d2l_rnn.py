@@ -4,7 +4,8 @@ same data with the same settings, one JSON line per model kind.
     python3 bench/pytorch/d2l_rnn.py --data timemachine.txt --threads 2 --epochs 5 --cells rnn,gru,lstm
 
 Data: the whole Time Machine, d2l's preprocessing (letters only, lower case, lines joined), character tokens.
-Model: one-hot input, nn.RNN (tanh) / nn.GRU / nn.LSTM with 256 hidden units, a dense output layer.
+Model: one-hot input, nn.RNN (tanh) / nn.GRU / nn.LSTM with 256 hidden units (--layers of them, default 1), a dense
+output layer.
 Training: batch 32, 35 steps, sequential sampling (state carried and detached), mean cross-entropy, SGD lr 1,
 gradient clipping to norm 1. One warm-up epoch, then --epochs measured epochs, with the faster of 1 and --threads
 threads (probed first). Run it with OPENBLAS_NUM_THREADS=1, as the bench does.
@@ -89,6 +90,7 @@ def main():
                         help='at most this many threads: 1 and this many are probed, the faster one is measured')
     parser.add_argument('--epochs', type=int, default=5, help='measured epochs, after one warm-up epoch')
     parser.add_argument('--cells', default='rnn,gru,lstm')
+    parser.add_argument('--layers', type=int, default=1, help='stacked recurrent layers')
     args = parser.parse_args()
     corpus, vocab_size = load_corpus(args.data)
     layers = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
@@ -97,7 +99,7 @@ def main():
         """The same initial model and data offsets for the probe and the measured run."""
         torch.manual_seed(0)
         random.seed(0)
-        net = RNNModel(layers[cell](vocab_size, 256), vocab_size)
+        net = RNNModel(layers[cell](vocab_size, 256, args.layers), vocab_size)
         return net, torch.optim.SGD(net.parameters(), lr=1)
 
     for cell in args.cells.split(','):

@@ -71,7 +71,7 @@ public class BenchCommandTests
         Assert.Contains("'--no-such-option'", output);
         (exit, output) = Bench("--help");
         Assert.Equal(0, exit);
-        foreach (var option in new[] { "--epochs", "--threads", "--mem-epochs", "--quick", "--cells", "--paths", "--no-memory", "--no-pytorch" })
+        foreach (var option in new[] { "--epochs", "--threads", "--mem-epochs", "--quick", "--cells", "--layers", "--paths", "--no-memory", "--no-pytorch" })
             Assert.Contains(option, output);
     }
 }
