@@ -80,16 +80,20 @@ internal sealed class FusedLayerParameters : IDisposable
         {
             InputBias.copy_(BiasIh).add_(BiasHh);
             if (TanhRnn) InputBias.sub_(WeightHh.sum(1)).mul_(2);
-            InputTable?.copy_(WeightIhT).mul_(TanhRnn ? 2 : 1).add_(InputBias);
+            // The table sums in this order (not A + c) so that a one-layer model's updates stay what they were, bit for bit.
+            if (InputTable is not { } table) return;
+            table.copy_(WeightIhT).add_(BiasIh).add_(BiasHh);
+            if (TanhRnn) table.sub_(WeightHh.sum(1)).mul_(2);
             return;
         }
         InputBias.narrow(0, 0, 2 * h).copy_(BiasIh.narrow(0, 0, 2 * h)).add_(BiasHh.narrow(0, 0, 2 * h));
         InputBias.narrow(0, 2 * h, h).copy_(BiasHh.narrow(0, 2 * h, h));
         InputBias.narrow(0, 3 * h, h).copy_(BiasIh.narrow(0, 2 * h, h)).mul_(2);
-        if (InputTable is not { } table) return;
-        table.copy_(InputBias);
-        table.narrow(1, 0, 2 * h).add_(WeightIhT.narrow(1, 0, 2 * h));
-        table.narrow(1, 3 * h, h).add_(WeightIhT.narrow(1, 2 * h, h), 2);
+        if (InputTable is not { } gruTable) return;
+        gruTable.narrow(1, 0, 2 * h).copy_(WeightIhT.narrow(1, 0, 2 * h))
+            .add_(BiasIh.narrow(0, 0, 2 * h)).add_(BiasHh.narrow(0, 0, 2 * h));
+        gruTable.narrow(1, 2 * h, h).copy_(BiasHh.narrow(0, 2 * h, h));
+        gruTable.narrow(1, 3 * h, h).copy_(WeightIhT.narrow(1, 2 * h, h)).add_(BiasIh.narrow(0, 2 * h, h)).mul_(2);
     }
 
     /// <summary>
