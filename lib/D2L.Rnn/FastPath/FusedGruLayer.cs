@@ -31,7 +31,7 @@ internal sealed class FusedGruLayer : FusedLayer
     private readonly Tensor[] _dRza, _dN3, _dZn, _dRa;       // blocks of _dGates[t]: [∂r̂, ∂ẑ, ∂a]; ∂n̂ (batch, 1, H); {∂ẑ, ∂n̂}; {∂r̂, ∂a}
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedGruLayer(FusedLayerParameters parameters, int batch, int steps) : base(parameters, batch, steps)
+    public FusedGruLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var h = _hiddens;
         var device = parameters.WeightHh.device;

@@ -20,11 +20,12 @@ internal abstract class FusedLayer : IDisposable
     protected readonly Tensor _h;            // (steps + 1, batch, H): h₀ … h_T
     protected readonly Tensor[] _hAt;        // views _h[t]
     protected readonly Tensor _hOut, _hIn;   // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    protected readonly Tensor _ones;         // (steps·batch) of 1: column sums as a product, far faster than sum(0) here
+    protected readonly Tensor _ones;         // the output's (steps·batch) of 1: column sums as a product, far faster than sum(0) here
     protected readonly ShardTensors _kept = new(); // every buffer and view, the derived cell's included
 
-    /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    protected FusedLayer(FusedLayerParameters parameters, int batch, int steps)
+    /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps; <paramref name="ones"/>
+    /// is the shard's (steps·batch) vector of 1 (<see cref="FusedOutput.Ones"/>).</summary>
+    protected FusedLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones)
     {
         _p = parameters;
         (_batch, _steps, _hiddens) = (batch, steps, parameters.Hiddens);
@@ -33,7 +34,7 @@ internal abstract class FusedLayer : IDisposable
         _hAt = _kept.PerStep(_h, steps + 1, v => v);
         _hOut = _kept.Keep(_h.narrow(0, 1, steps).view(-1, _hiddens));
         _hIn = _kept.Keep(_h.narrow(0, 0, steps).view(-1, _hiddens));
-        _ones = _kept.Keep(ones([(long)steps * batch], device: parameters.WeightHh.device));
+        _ones = ones;
     }
 
     /// <summary>h₁ … h_T, (steps·batch, H): what the layer above or the dense output reads.</summary>

@@ -32,8 +32,9 @@ internal sealed class FusedLayerParameters : IDisposable
         using var scope = NewDisposeScope(); // frees intermediates; what is kept is detached from it
         WeightHhT = WeightHh.t().DetachFromDisposeScope();
         WeightIhT = WeightIh.t().DetachFromDisposeScope();
-        InputBias = empty([width], device: WeightIh.device).DetachFromDisposeScope();
+        // The first layer's input terms are table rows; a layer above adds c to its product with the layer below.
         if (layer == 0) InputTable = empty([WeightIh.shape[1], width], device: WeightIh.device).DetachFromDisposeScope();
+        else InputBias = empty([width], device: WeightIh.device).DetachFromDisposeScope();
         using var noGrad = no_grad();
         Refresh();
     }
@@ -54,7 +55,7 @@ internal sealed class FusedLayerParameters : IDisposable
     public Tensor WeightIhT { get; }
 
     /// <summary>
-    /// c, the input terms' constant part (refreshed after every update):
+    /// Layers above the first: c, the input terms' constant part (refreshed after every update):
     /// <list type="bullet">
     /// <item>RNN (H): b_ih + b_hh for ReLU, and 2(that − W_hh·1) for tanh, which runs on σ instead (see
     /// <see cref="FusedRnnLayer"/>); A is W_ihᵀ, doubled for tanh.</item>
@@ -64,7 +65,7 @@ internal sealed class FusedLayerParameters : IDisposable
     /// <item>LSTM (4H): b_ih + b_hh, and A = W_ihᵀ.</item>
     /// </list>
     /// </summary>
-    public Tensor InputBias { get; }
+    public Tensor? InputBias { get; }
 
     /// <summary>First layer only: row v is the input term of a step whose token is v (A's row v plus c).</summary>
     public Tensor? InputTable { get; }
@@ -76,24 +77,28 @@ internal sealed class FusedLayerParameters : IDisposable
     {
         using var scope = NewDisposeScope();
         long h = Hiddens;
+        // The table starts from A's rows, c from zero; both then add the biases in the order the one-layer table has
+        // always used, so that a one-layer model's updates stay what they were, bit for bit.
+        var table = InputTable is not null;
+        var terms = InputTable ?? InputBias!;
+        void Start(Tensor part, Tensor weights)
+        {
+            if (table) part.copy_(weights);
+            else part.zero_();
+        }
         if (Kind != CellKind.Gru)
         {
-            InputBias.copy_(BiasIh).add_(BiasHh);
-            if (TanhRnn) InputBias.sub_(WeightHh.sum(1)).mul_(2);
-            // The table sums in this order (not A + c) so that a one-layer model's updates stay what they were, bit for bit.
-            if (InputTable is not { } table) return;
-            table.copy_(WeightIhT).add_(BiasIh).add_(BiasHh);
-            if (TanhRnn) table.sub_(WeightHh.sum(1)).mul_(2);
+            Start(terms, WeightIhT);
+            terms.add_(BiasIh).add_(BiasHh);
+            if (TanhRnn) terms.sub_(WeightHh.sum(1)).mul_(2);
             return;
         }
-        InputBias.narrow(0, 0, 2 * h).copy_(BiasIh.narrow(0, 0, 2 * h)).add_(BiasHh.narrow(0, 0, 2 * h));
-        InputBias.narrow(0, 2 * h, h).copy_(BiasHh.narrow(0, 2 * h, h));
-        InputBias.narrow(0, 3 * h, h).copy_(BiasIh.narrow(0, 2 * h, h)).mul_(2);
-        if (InputTable is not { } gruTable) return;
-        gruTable.narrow(1, 0, 2 * h).copy_(WeightIhT.narrow(1, 0, 2 * h))
-            .add_(BiasIh.narrow(0, 0, 2 * h)).add_(BiasHh.narrow(0, 0, 2 * h));
-        gruTable.narrow(1, 2 * h, h).copy_(BiasHh.narrow(0, 2 * h, h));
-        gruTable.narrow(1, 3 * h, h).copy_(WeightIhT.narrow(1, 2 * h, h)).add_(BiasIh.narrow(0, 2 * h, h)).mul_(2);
+        var (rz, bhn, n) = (terms.narrow(-1, 0, 2 * h), terms.narrow(-1, 2 * h, h), terms.narrow(-1, 3 * h, h));
+        Start(rz, WeightIhT.narrow(1, 0, 2 * h));
+        rz.add_(BiasIh.narrow(0, 0, 2 * h)).add_(BiasHh.narrow(0, 0, 2 * h));
+        bhn.copy_(BiasHh.narrow(0, 2 * h, h));
+        Start(n, WeightIhT.narrow(1, 2 * h, h));
+        n.add_(BiasIh.narrow(0, 2 * h, h)).mul_(2);
     }
 
     /// <summary>
@@ -108,7 +113,7 @@ internal sealed class FusedLayerParameters : IDisposable
             terms.copy_(InputTable.index_select(0, xIndex));
             return;
         }
-        terms.copy_(InputBias);
+        terms.copy_(InputBias!);
         if (Kind != CellKind.Gru)
         {
             terms.addmm_(input!, WeightIhT, 1, TanhRnn ? 2 : 1);
@@ -123,7 +128,7 @@ internal sealed class FusedLayerParameters : IDisposable
     {
         WeightHhT.Dispose();
         WeightIhT.Dispose();
-        InputBias.Dispose();
+        InputBias?.Dispose();
         InputTable?.Dispose();
     }
 }

@@ -32,7 +32,7 @@ internal sealed class FusedLstmLayer : FusedLayer
     private readonly Tensor[] _dhAt, _dcAt, _dc3, _dcFactorAt, _dGatesAt, _dIfg, _dO;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedLstmLayer(FusedLayerParameters parameters, int batch, int steps) : base(parameters, batch, steps)
+    public FusedLstmLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var h = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below

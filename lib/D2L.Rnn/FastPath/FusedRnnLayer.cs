@@ -24,7 +24,7 @@ internal sealed class FusedRnnLayer : FusedLayer
     private readonly Tensor _gFlat;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedRnnLayer(FusedLayerParameters parameters, int batch, int steps) : base(parameters, batch, steps)
+    public FusedRnnLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var hiddens = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below

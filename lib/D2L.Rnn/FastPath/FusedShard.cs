@@ -16,16 +16,16 @@ internal sealed class FusedShard : IDisposable
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
     public FusedShard(FusedParameters parameters, int batch, int steps)
     {
-        _layers = parameters.Layers.Select(layer => NewLayer(layer, batch, steps)).ToArray();
         _output = new FusedOutput(parameters, (long)steps * batch);
+        _layers = parameters.Layers.Select(layer => NewLayer(layer, batch, steps, _output.Ones)).ToArray();
         Gradients = parameters.NewGradientBuffer();
     }
 
-    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps) => parameters.Kind switch
+    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) => parameters.Kind switch
     {
-        CellKind.Gru => new FusedGruLayer(parameters, batch, steps),
-        CellKind.Lstm => new FusedLstmLayer(parameters, batch, steps),
-        _ => new FusedRnnLayer(parameters, batch, steps),
+        CellKind.Gru => new FusedGruLayer(parameters, batch, steps, ones),
+        CellKind.Lstm => new FusedLstmLayer(parameters, batch, steps, ones),
+        _ => new FusedRnnLayer(parameters, batch, steps, ones),
     };
 
     /// <summary>This shard's gradients, one flat buffer (<see cref="FusedGradients"/>), overwritten by every step.</summary>
