@@ -27,8 +27,7 @@ internal sealed class FusedLayerParameters : IDisposable
         BiasIh = rnn[$"bias_ih_l{layer}"];
         BiasHh = rnn[$"bias_hh_l{layer}"];
         Hiddens = (int)WeightHh.shape[1];
-        Gates = (int)WeightHh.shape[0];
-        var width = kind == CellKind.Gru ? 4 * Hiddens : Gates;
+        var width = kind == CellKind.Gru ? 4 * Hiddens : (int)WeightHh.shape[0]; // G, or the GRU's four blocks
         using var scope = NewDisposeScope(); // frees intermediates; what is kept is detached from it
         WeightHhT = WeightHh.t().DetachFromDisposeScope();
         WeightIhT = WeightIh.t().DetachFromDisposeScope();
@@ -45,8 +44,6 @@ internal sealed class FusedLayerParameters : IDisposable
     /// <summary>Hidden units H.</summary>
     public int Hiddens { get; }
 
-    /// <summary>Rows of the weights: H for the RNN, 3H for the GRU, 4H for the LSTM.</summary>
-    public int Gates { get; }
     public Parameter WeightIh { get; }
     public Parameter WeightHh { get; }
     public Parameter BiasIh { get; }

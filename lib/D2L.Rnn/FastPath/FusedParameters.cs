@@ -30,8 +30,6 @@ internal sealed class FusedParameters : IDisposable
     /// <summary>The recurrent layers, the first reading one-hot tokens.</summary>
     public IReadOnlyList<FusedLayerParameters> Layers { get; }
 
-    /// <summary>Hidden units H of every layer.</summary>
-    public int Hiddens => Layers[0].Hiddens;
     public Parameter WeightOut { get; }
     public Parameter BiasOut { get; }
     /// <summary>(vocab, 1) view of <see cref="BiasOut"/>.</summary>
