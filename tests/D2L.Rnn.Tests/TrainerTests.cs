@@ -53,6 +53,32 @@ public class TrainerTests
         Assert.Matches(@"^epoch 2, perplexity \d+\.\d{6}, time \d+\.\d\d sec$", seen[1].ToString());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RecordsTheGradientNormOfEveryMinibatchBeforeClipping(bool fast)
+    {
+        var (model, data) = Setup(4);
+        var epochs = Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 2, ClipTheta = 0.01, RecordGradientNorms = true, UseFastPath = fast }).Epochs;
+        // 10,000 tokens, batch 32, 35 steps: 8 minibatches per epoch at every offset.
+        Assert.All(epochs, e => Assert.Equal(e.Tokens / (32 * 35), e.GradientNorms.Count));
+        Assert.All(epochs.SelectMany(e => e.GradientNorms), n => Assert.True(double.IsFinite(n) && n > 0.01, $"norm {n}"));
+
+        // The first minibatch's norm is the one GradClipping computes on the same model's first gradients.
+        var (fresh, freshData) = Setup(4);
+        var (x, y) = freshData.First();
+        var (scores, _) = fresh.call(x, fresh.BeginState(32));
+        nn.functional.cross_entropy(scores, y.T.reshape(-1)).backward();
+        Assert.Equal(GradClipping.Clip(fresh.parameters(), 1e9), epochs[0].GradientNorms[0], 1e-4 * epochs[0].GradientNorms[0]);
+    }
+
+    [Fact]
+    public void RecordsNoGradientNormsUnlessAsked()
+    {
+        var (model, data) = Setup(4);
+        Assert.All(Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 1 }).Epochs, e => Assert.Empty(e.GradientNorms));
+    }
+
     [Fact]
     public void CancellationStopsAtAMinibatchBoundaryAndKeepsTheFinishedEpochs()
     {

@@ -12,6 +12,6 @@ internal interface ITrainingStep : IDisposable
     /// </summary>
     float ComputeGradients(Tensor x, Tensor y, bool freshState);
 
-    /// <summary>Clips the gradients on their joint norm and takes the SGD step.</summary>
-    void Update();
+    /// <summary>Clips the gradients on their joint norm and takes the SGD step; returns the norm before clipping.</summary>
+    double Update();
 }

@@ -32,10 +32,11 @@ internal sealed class ModuleTrainingStep(RNNModel model, double learningRate, do
         return loss.item<float>();
     }
 
-    public void Update()
+    public double Update()
     {
-        GradClipping.Clip(model.parameters(), clipTheta);
+        var norm = GradClipping.Clip(model.parameters(), clipTheta);
         _optimizer.step();
+        return norm;
     }
 
     public void Dispose()

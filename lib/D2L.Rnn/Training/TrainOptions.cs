@@ -28,6 +28,10 @@ public sealed record TrainOptions
     /// </summary>
     public bool UseFastPath { get; init; } = true;
 
+    /// <summary>Keep the global gradient norm of every minibatch, before clipping, in <see cref="EpochReport.GradientNorms"/>
+    /// (it is computed for clipping anyway, so recording costs nothing measurable).</summary>
+    public bool RecordGradientNorms { get; init; }
+
     /// <summary>How many cores the fast path splits each minibatch over (at most one per 8 sequences); null: all of them.</summary>
     public int? Threads { get; init; }
 

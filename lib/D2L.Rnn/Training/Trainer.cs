@@ -39,7 +39,8 @@ public static class Trainer
         using var step = NewStep(model, data, options);
         for (var epoch = 1; epoch <= options.NumEpochs; epoch++)
         {
-            var (lossSum, tokens, seconds, finished) = TrainEpoch(step, data, device, epoch, cancellationToken);
+            var norms = options.RecordGradientNorms ? new List<double>() : null;
+            var (lossSum, tokens, seconds, finished) = TrainEpoch(step, data, device, epoch, norms, cancellationToken);
             if (!finished) return new TrainResult(reports, Cancelled: true);
 
             var predictions = new Dictionary<string, string>();
@@ -48,7 +49,10 @@ public static class Trainer
                 foreach (var prefix in options.PredictPrefixes)
                     predictions[prefix] = Predictor.Predict(prefix, options.PredictLength, model, vocab);
             }
-            var report = new EpochReport(epoch, options.NumEpochs, Perplexity.FromLossSum(lossSum, tokens), seconds, tokens, predictions);
+            var report = new EpochReport(epoch, options.NumEpochs, Perplexity.FromLossSum(lossSum, tokens), seconds, tokens, predictions)
+            {
+                GradientNorms = norms ?? [],
+            };
             reports.Add(report);
             onEpoch?.Invoke(report);
         }
@@ -64,7 +68,7 @@ public static class Trainer
         ?? new ModuleTrainingStep(model, options.LearningRate, options.ClipTheta);
 
     private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(ITrainingStep step, SeqDataLoader data,
-        Device device, int epoch, CancellationToken cancellationToken)
+        Device device, int epoch, List<double>? gradientNorms, CancellationToken cancellationToken)
     {
         var timer = Stopwatch.StartNew();
         double lossSum = 0;
@@ -85,7 +89,8 @@ public static class Trainer
                 throw new TrainingDivergedException(
                     $"The loss became {l}{(float.IsFinite(l) ? " (its perplexity overflows)" : "")} at epoch {epoch}, " +
                     $"minibatch {minibatch}. The updates are too large: lower the learning rate or the clipping threshold (ClipTheta).");
-            step.Update();
+            var norm = step.Update();
+            gradientNorms?.Add(norm);
             lossSum += (double)l * yCpu.numel();
             tokens += yCpu.numel();
         }
