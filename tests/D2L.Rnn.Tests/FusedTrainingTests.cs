@@ -74,7 +74,8 @@ public class FusedTrainingTests
         var (loss2, grads2, h2) = Reference(model, x2, y2, h1);
         using (h1)
         using (h2)
-        using (var fused = new FusedTraining(model, batch, Steps, learningRate: 1, clipTheta: 1, maxShards))
+        using (var sgd = optim.SGD(model.parameters(), 1))
+        using (var fused = new FusedTraining(model, batch, Steps, sgd, clipTheta: 1, maxShards))
         {
             Assert.Equal(loss1, fused.ComputeGradients(x1, y1, freshState: true), 1e-5f);
             var fusedGrads1 = fused.SummedGradients();
@@ -110,12 +111,14 @@ public class FusedTrainingTests
         using var fast = NewModel(5, kind, nonlinearity, layers);
         using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
-        using (var step = new ModuleTrainingStep(reference, learningRate: 0.5, clipTheta: theta))
+        using (var sgd = optim.SGD(reference.parameters(), 0.5))
+        using (var step = new ModuleTrainingStep(reference, sgd, clipTheta: theta))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
         }
-        using (var step = new FusedTraining(fast, batch, Steps, learningRate: 0.5, clipTheta: theta, maxShards: 2))
+        using (var sgd = optim.SGD(fast.parameters(), 0.5))
+        using (var step = new FusedTraining(fast, batch, Steps, sgd, clipTheta: theta, maxShards: 2))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
@@ -138,10 +141,13 @@ public class FusedTrainingTests
         using var float32 = NewModel(1, kind, nonlinearity, layers);
         using var float64 = NewModel(1, kind, nonlinearity, layers);
         float64.to(ScalarType.Float64);
-        Assert.True(FusedTraining.Supports(float32));
-        Assert.False(FusedTraining.Supports(float64));
-        using (var step = FastTraining.TryCreate(float32, 16, Steps, 1, 1, 2)) Assert.IsType<FusedTraining>(step);
-        Assert.Null(FastTraining.TryCreate(float64, 16, Steps, 1, 1, 2));
+        Assert.Null(FusedTraining.Unsupported(float32));
+        Assert.Equal("the parameters are Float64, not float32", FusedTraining.Unsupported(float64));
+        using var sgd = optim.SGD(float32.parameters(), 1);
+        var (step, declined) = FastTraining.TryCreate(float32, 16, Steps, sgd, 1, 2);
+        using (step) Assert.IsType<FusedTraining>(step);
+        Assert.Null(declined);
+        Assert.Null(FastTraining.TryCreate(float64, 16, Steps, sgd, 1, 2).Step);
     }
 
     [Fact]
@@ -152,9 +158,9 @@ public class FusedTrainingTests
         using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
         using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
         using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);
-        Assert.True(FusedTraining.Supports(gru));
-        Assert.True(FusedTraining.Supports(lstm));
-        Assert.False(FusedTraining.Supports(deepLstm));
+        Assert.Null(FusedTraining.Unsupported(gru));
+        Assert.Null(FusedTraining.Unsupported(lstm));
+        Assert.Contains("dropout", FusedTraining.Unsupported(deepLstm));
     }
 
     [Fact]
@@ -180,7 +186,8 @@ public class FusedTrainingTests
     public void AMinibatchOfTheWrongShapeIsNamed()
     {
         using var model = NewModel(2, CellKind.Rnn);
-        using var fused = new FusedTraining(model, 8, Steps, 1, 1, 1);
+        using var sgd = optim.SGD(model.parameters(), 1);
+        using var fused = new FusedTraining(model, 8, Steps, sgd, 1, 1);
         using var x = zeros([8, Steps + 1], int64);
         var e = Assert.Throws<ArgumentException>(() => fused.ComputeGradients(x, x, freshState: true));
         Assert.Equal("x", e.ParamName);

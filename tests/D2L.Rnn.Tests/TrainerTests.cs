@@ -50,7 +50,7 @@ public class TrainerTests
         Assert.Equal([1, 2, 3, 4], seen.Select(r => r.Epoch));
         Assert.Empty(seen[0].Predictions);
         Assert.Equal(21, seen[1].Predictions["time traveller"].Length);
-        Assert.Matches(@"^epoch 2, perplexity \d+\.\d{6}, time \d+\.\d\d sec$", seen[1].ToString());
+        Assert.Matches(@"^epoch 2, perplexity \d+\.\d{6}, time \d+\.\d\d sec, fast path$", seen[1].ToString());
     }
 
     [Theory]
@@ -124,8 +124,120 @@ public class TrainerTests
             Short with { NumEpochs = 20, LearningRate = learningRate, ClipTheta = theta, UseFastPath = fastPath }));
         Assert.Contains("learning rate", e.Message);
         Assert.Contains("epoch", e.Message);
-        foreach (var p in model.parameters()) // the bad update was never applied
+        Assert.Contains("The model holds the weights it had before this run.", e.Message);
+        foreach (var p in model.parameters()) // the bad updates were undone
             Assert.True(p.isfinite().all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(true, CellKind.Rnn)]
+    [InlineData(false, CellKind.Rnn)]
+    [InlineData(true, CellKind.Lstm)]
+    [InlineData(false, CellKind.Gru)]
+    public void AfterADivergedContinuationTheModelHoldsTheWeightsOfItsLastFinishedEpoch(bool fastPath, CellKind kind)
+    {
+        var (model, data) = Setup(12, kind: kind);
+        Trainer.Train(model, data, Corpus.Vocab, Short with { UseFastPath = fastPath });
+        var trained = Evaluator.Perplexity(model, Corpus.Indices[..2000]);
+        var before = model.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+
+        // A learning rate far too large, without clipping: the first update ruins the finite weights, a later loss is
+        // infinite. The model must come back as it was.
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(model, data, Corpus.Vocab,
+            Short with { NumEpochs = 5, LearningRate = 1e8, ClipTheta = double.PositiveInfinity, UseFastPath = fastPath }));
+        Assert.Contains("The model holds the weights it had before this run.", e.Message);
+        Assert.Equal(before, model.parameters().Select(p => p.data<float>().ToArray()).ToArray());
+        Assert.Equal(trained, Evaluator.Perplexity(model, Corpus.Indices[..2000]));
+    }
+
+    [Fact]
+    public void ARunThatDivergesLaterKeepsTheLastFinishedEpoch()
+    {
+        var (model, data) = Setup(13);
+        var finished = new List<float[][]>();
+        // From epoch 3 the rate becomes absurd; the loss then blows up within that epoch or the next.
+        var options = Short with
+        {
+            NumEpochs = 6, ClipTheta = double.PositiveInfinity,
+            Schedule = o => TorchSharp.torch.optim.lr_scheduler.LambdaLR(o, epoch => epoch < 2 ? 1.0 : 1e9),
+        };
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(model, data, Corpus.Vocab, options,
+            _ => finished.Add(model.parameters().Select(p => p.data<float>().ToArray()).ToArray())));
+        Assert.True(finished.Count >= 2, $"only {finished.Count} epochs finished");
+        Assert.Contains($"The model holds the weights of the end of epoch {finished.Count}.", e.Message);
+        Assert.Equal(finished[^1], model.parameters().Select(p => p.data<float>().ToArray()).ToArray());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ATokenIndexOutsideTheVocabularyIsNamedBeforeTraining(bool fastPath)
+    {
+        var (model, _) = Setup(14);
+        var indices = Corpus.Indices.ToArray();
+        indices[4321] = Corpus.Vocab.Count + 2;
+        var epochs = 0;
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(model, new SeqDataLoader(indices, 32, 35, seed: 1), Corpus.Vocab,
+            Short with { UseFastPath = fastPath }, _ => epochs++));
+        Assert.Equal("data", e.ParamName);
+        Assert.Contains($"Token index {Corpus.Vocab.Count + 2} at position 4,321 of the training data", e.Message);
+        Assert.Contains($"vocabulary of {Corpus.Vocab.Count} tokens", e.Message);
+        Assert.Equal(0, epochs);
+
+        var held = Corpus.Indices[..500].ToArray();
+        held[7] = -1;
+        e = Assert.Throws<ArgumentException>(() => Trainer.Train(model, new SeqDataLoader(Corpus.Indices, 32, 35), Corpus.Vocab,
+            Short with { UseFastPath = fastPath, Validation = held }));
+        Assert.Contains("Token index -1 at position 7 of TrainOptions.Validation", e.Message);
+    }
+
+    [Fact]
+    public void APredictionPrefixTheVocabularyCannotReadFailsBeforeTheFirstEpoch()
+    {
+        var lecture = TimeMachine.LoadLecture(dataDirectory: TestData.Directory); // no <unk>, lower case only
+        manual_seed(1);
+        using var model = new RNNModel(ModelConfig.Lecture2019(lecture.Vocab.Count));
+        var epochs = 0;
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(model, new SeqDataLoader(lecture.Indices, 32, 35), lecture.Vocab,
+            TrainOptions.Lecture2019 with { NumEpochs = 3, PredictEvery = 2, PredictPrefixes = ["time traveller", "Time Traveller"] }, _ => epochs++));
+        Assert.Equal(0, epochs);
+        Assert.Contains("TrainOptions.PredictPrefixes", e.Message);
+        Assert.Contains("\"Time Traveller\" has characters that are not in the vocabulary ('T')", e.Message);
+        Assert.DoesNotContain("time traveller\"", e.Message);
+    }
+
+    [Fact]
+    public void TheDefaultsPredictNothingSoAnyCorpusTrains()
+    {
+        var letters = CharCorpus.FromText("abc ab cab bca " + string.Concat(Enumerable.Repeat("abcab cba ", 400)), TextPreset.Lecture2019);
+        manual_seed(1);
+        using var model = new RNNModel(new ModelConfig(CellKind.Rnn, letters.Vocab.Count, 16));
+        var result = Trainer.Train(model, new SeqDataLoader(letters.Indices, 8, 10), letters.Vocab, new TrainOptions { NumEpochs = 10 });
+        Assert.Equal(10, result.Epochs.Count);
+        Assert.All(result.Epochs, e => Assert.Empty(e.Predictions));
+    }
+
+    [Fact]
+    public void TheResultSaysWhichPathTrainedAndWhyTheFastOneDeclined()
+    {
+        var (model, data) = Setup(15);
+        var fast = Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 1 });
+        Assert.Equal(TrainingPath.Fast, fast.Path);
+        Assert.Null(fast.FastPathDeclined);
+        Assert.All(fast.Epochs, e => Assert.Equal(TrainingPath.Fast, e.Path));
+        Assert.EndsWith("tokens/sec on cpu (fast path)", fast.ToString());
+
+        var asked = Trainer.Train(model, data, Corpus.Vocab, Short with { NumEpochs = 1, UseFastPath = false });
+        Assert.Equal(TrainingPath.Reference, asked.Path);
+        Assert.Null(asked.FastPathDeclined); // not asked for, so not declined
+        Assert.EndsWith("reference path", asked.Epochs[0].ToString());
+
+        manual_seed(15);
+        using var embedded = new RNNModel(new ModelConfig(CellKind.Gru, Corpus.Vocab.Count, 16, EmbeddingSize: 8));
+        var declined = Trainer.Train(embedded, data, Corpus.Vocab, Short with { NumEpochs = 1 });
+        Assert.Equal(TrainingPath.Reference, declined.Path);
+        Assert.Contains("embedding", declined.FastPathDeclined);
+        Assert.Contains("(reference path: the model has an embedding", declined.ToString());
     }
 
     [Theory]

@@ -4,10 +4,10 @@ namespace D2L.Rnn.FastPath;
 
 /// <summary>
 /// The fast training step for a one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM; one or more
-/// layers): the minibatch's sequences are split into shards that run the hand-written pass (<see cref="FusedShard"/>)
-/// on their own core; their gradients are summed, clipped
-/// on the global norm (d2l's <c>grad_clipping</c>) and applied by SGD to the model's own parameters. Same updates as
-/// the module path up to float32 rounding (FusedTrainingTests).
+/// layers) on the CPU: the minibatch's sequences are split into shards that run the hand-written pass
+/// (<see cref="FusedShard"/>) on their own core; their gradients are summed into the model's own <c>grad</c> tensors,
+/// clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by the optimizer, the same one the reference
+/// step uses. Same gradients as autograd up to float32 rounding (FusedTrainingTests).
 /// </summary>
 internal sealed class FusedTraining : ITrainingStep
 {
@@ -17,37 +17,49 @@ internal sealed class FusedTraining : ITrainingStep
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
     private readonly int _batch, _steps;
-    private readonly double _learningRate, _clipTheta;
-    private readonly (Tensor Parameter, Tensor Gradient)[] _updates;
+    private readonly optim.Optimizer _optimizer;
+    private readonly double _clipTheta;
+    private readonly Tensor[] _modelParameters;
     private bool _hasState;
 
-    /// <summary>Whether <paramref name="model"/> can train on this path: recurrent layers of any kind (RNN, GRU, LSTM)
-    /// with biases and no dropout between them, one-hot input, float32.</summary>
-    public static bool Supports(RNNModel model) =>
-        // The fused step reads one-hot input (its input table is W_ihᵀ row by token): no embedding.
-        model.Config is { EmbeddingSize: null } && model.Embedding is null && model.NoDropoutBetweenLayers
-        && model.Linear.weight!.dtype == ScalarType.Float32 && model.Linear.bias is not null
-        && model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0");
+    /// <summary>Null when <paramref name="model"/> can train on this path (recurrent layers of any kind with biases and no
+    /// dropout between them, one-hot input, float32, on the CPU), else why not.</summary>
+    public static string? Unsupported(RNNModel model) =>
+        model.Device.type != TorchSharp.DeviceType.CPU
+            ? $"the model is on {model.Device}: the fast path runs on the CPU (on a GPU, cuDNN's layers are the right choice)"
+        // The fused step reads one-hot input (its input table is W_ihᵀ row by token).
+        : model.Embedding is not null ? "the model has an embedding: the fast path reads one-hot input"
+        : !model.NoDropoutBetweenLayers
+            ? "the stacked layer was built outside the library, and TorchSharp does not say whether it applies dropout between its layers (build the model from a ModelConfig)"
+        : model.Linear.weight!.dtype != ScalarType.Float32 ? $"the parameters are {model.Linear.weight!.dtype}, not float32"
+        : model.Linear.bias is null || !model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0") ? "the model has no biases"
+        : null;
 
     /// <summary>
     /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
-    /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences).
+    /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences). The model's parameters'
+    /// <c>grad</c> become views of the summed gradients until <see cref="Dispose"/>.
     /// </summary>
-    public FusedTraining(RNNModel model, int batch, int steps, double learningRate, double clipTheta, int maxShards)
+    public FusedTraining(RNNModel model, int batch, int steps, optim.Optimizer optimizer, double clipTheta, int maxShards)
     {
-        _learningRate = learningRate;
+        _optimizer = optimizer;
         _clipTheta = clipTheta;
         _batch = batch;
         _steps = steps;
-        var shards = model.Device.type == TorchSharp.DeviceType.CPU ? Math.Clamp(Math.Min(maxShards, batch / 8), 1, batch) : 1;
+        var shards = Math.Clamp(Math.Min(maxShards, batch / 8), 1, batch);
         _parameters = new FusedParameters(model);
         _slices = Enumerable.Range(0, shards)
             .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
         _shards = _slices.Select(s => new FusedShard(_parameters, s.Length, steps)).ToArray();
-        _updates = _parameters.Pairs(_shards[0].Gradients).ToArray(); // shard 0's buffer receives the sum
+        // Shard 0's buffer receives the sum: the optimizer reads it as the parameters' gradients.
+        var pairs = _parameters.Pairs(_shards[0].Gradients).ToArray();
+        _modelParameters = pairs.Select(p => p.Parameter).ToArray();
+        foreach (var (parameter, gradient) in pairs) parameter.grad = gradient;
         _lossSums = new double[shards];
         _runner = new ShardRunner(shards); // its threads compute single-threaded; the caller's settings stay as they are
     }
+
+    public TrainingPath Path => TrainingPath.Fast;
 
     /// <summary>
     /// Forward and backward on one minibatch (x, y: (batch, steps) int64). The state continues from the previous
@@ -72,7 +84,7 @@ internal sealed class FusedTraining : ITrainingStep
         return (float)(_lossSums.Sum() / tokens);
     }
 
-    /// <summary>Sums the shards' gradients, clips them to norm θ and takes the SGD step; returns the norm before clipping.</summary>
+    /// <summary>Sums the shards' gradients, clips them to norm θ and takes the optimizer's step; returns the norm before clipping.</summary>
     public double Update()
     {
         // On a shard thread (single-threaded libtorch there), not the caller's: with several intra-op threads on the
@@ -91,7 +103,7 @@ internal sealed class FusedTraining : ITrainingStep
         var total = _shards[0].Gradients;
         for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
         var norm = GradClipping.ClipGradients([total.Flat], _clipTheta);
-        foreach (var (parameter, gradient) in _updates) parameter.add_(gradient, -_learningRate);
+        using (NewDisposeScope()) _optimizer.step();
         _parameters.Refresh();
         return norm;
     }
@@ -113,6 +125,7 @@ internal sealed class FusedTraining : ITrainingStep
     public void Dispose()
     {
         _runner.Dispose();
+        foreach (var parameter in _modelParameters) parameter.grad = null; // the buffers go with the shards
         foreach (var s in _shards) s.Dispose();
         _parameters.Dispose();
     }

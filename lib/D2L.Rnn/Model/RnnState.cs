@@ -35,8 +35,9 @@ public sealed class RnnState : IDisposable
         return this;
     }
 
-    /// <summary>Takes the tensors out of every dispose scope: the caller disposes them.</summary>
-    internal RnnState DetachFromDisposeScope()
+    /// <summary>Takes the tensors out of every dispose scope: the caller disposes them (a state carried from one minibatch
+    /// to the next in a training loop of your own).</summary>
+    public RnnState DetachFromDisposeScope()
     {
         Hidden.DetachFromDisposeScope();
         Cell?.DetachFromDisposeScope();

@@ -18,9 +18,20 @@ public sealed record EpochReport(int Epoch, int NumEpochs, double Perplexity, do
     /// <see cref="TrainOptions.RecordGradientNorms"/> is set.</summary>
     public IReadOnlyList<double> GradientNorms { get; init; } = [];
 
+    /// <summary>The optimizer's learning rate during this epoch (a schedule changes it between epochs).</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>Which training step computed the gradients.</summary>
+    public TrainingPath Path { get; init; }
+
     /// <summary>Training speed in tokens per second.</summary>
     public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
 
-    /// <summary>The lecture's progress line: <c>epoch N, perplexity P, time T sec</c>.</summary>
-    public override string ToString() => $"epoch {Epoch}, perplexity {Perplexity:F6}, time {Seconds:F2} sec";
+    /// <summary>
+    /// The lecture's progress line, <c>epoch N, perplexity P, time T sec</c>, with the validation perplexity when there
+    /// is one and the path that trained: <c>epoch 3, perplexity 5.366000, validation 6.094000, time 4.02 sec, fast path</c>.
+    /// </summary>
+    public override string ToString() =>
+        $"epoch {Epoch}, perplexity {Perplexity:F6}{(ValidationPerplexity is { } v ? $", validation {v:F6}" : "")}, time {Seconds:F2} sec, " +
+        $"{(Path == TrainingPath.Fast ? "fast" : "reference")} path";
 }

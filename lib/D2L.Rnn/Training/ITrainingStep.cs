@@ -5,13 +5,16 @@ namespace D2L.Rnn;
 /// <summary>One minibatch of <see cref="Trainer.Train"/>, split where d2l checks the loss: gradients, then the update.</summary>
 internal interface ITrainingStep : IDisposable
 {
+    /// <summary>Which path this step is.</summary>
+    TrainingPath Path { get; }
+
     /// <summary>
-    /// Forward and backward on (x, y), both (batch, steps) int64 on the model's device. The state starts at zero when
-    /// <paramref name="freshState"/>, else carries the previous minibatch's values (gradients stop at the boundary).
-    /// Returns the mean cross-entropy.
+    /// Forward and backward on (x, y), both (batch, steps) int64 on the model's device, leaving the gradients in the
+    /// parameters' <c>grad</c>. The state starts at zero when <paramref name="freshState"/>, else carries the previous
+    /// minibatch's values (gradients stop at the boundary). Returns the mean cross-entropy.
     /// </summary>
     float ComputeGradients(Tensor x, Tensor y, bool freshState);
 
-    /// <summary>Clips the gradients on their joint norm and takes the SGD step; returns the norm before clipping.</summary>
+    /// <summary>Clips the gradients on their joint norm and takes the optimizer's step; returns the norm before clipping.</summary>
     double Update();
 }

@@ -4,12 +4,13 @@ namespace D2L.Rnn;
 
 /// <summary>
 /// The reference step, d2l's <c>train_epoch_ch8</c> body: the model's forward pass, autograd, <see cref="GradClipping"/>
-/// and TorchSharp's SGD.
+/// and the optimizer's step.
 /// </summary>
-internal sealed class ModuleTrainingStep(RNNModel model, double learningRate, double clipTheta) : ITrainingStep
+internal sealed class ModuleTrainingStep(RNNModel model, optim.Optimizer optimizer, double clipTheta) : ITrainingStep
 {
-    private readonly optim.Optimizer _optimizer = optim.SGD(model.parameters(), learningRate);
     private RnnState? _state;
+
+    public TrainingPath Path => TrainingPath.Reference;
 
     public float ComputeGradients(Tensor x, Tensor y, bool freshState)
     {
@@ -26,22 +27,19 @@ internal sealed class ModuleTrainingStep(RNNModel model, double learningRate, do
 
         var (yHat, next) = model.call(x, input);
         _state = next.DetachFromDisposeScope(); // lives until the next minibatch
-        var loss = nn.functional.cross_entropy(yHat, y.t().reshape(-1));
-        _optimizer.zero_grad();
+        var loss = Loss.CrossEntropy(yHat, y);
+        optimizer.zero_grad();
         loss.backward();
         return loss.item<float>();
     }
 
     public double Update()
     {
+        using var scope = NewDisposeScope();
         var norm = GradClipping.Clip(model.parameters(), clipTheta);
-        _optimizer.step();
+        optimizer.step();
         return norm;
     }
 
-    public void Dispose()
-    {
-        _state?.Dispose();
-        _optimizer.Dispose();
-    }
+    public void Dispose() => _state?.Dispose();
 }

@@ -5,24 +5,29 @@ using static TorchSharp.torch;
 
 namespace D2L.Rnn;
 
-/// <summary>d2l's <c>train_ch8</c>: minibatch SGD with gradient clipping, perplexity per epoch.</summary>
+/// <summary>d2l's <c>train_ch8</c>: minibatch training with gradient clipping, perplexity per epoch.</summary>
 public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="data"/>. Every epoch enumerates the loader afresh
     /// (a new random offset). With sequential sampling the state starts at zero each epoch and is detached
     /// after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
-    /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; SGD; clipping on the
-    /// joint gradient norm. A one-hot RNN, GRU or LSTM trains on the fast path unless <see cref="TrainOptions.UseFastPath"/>
-    /// is false: the same updates, computed by a hand-written step split over the cores.
+    /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; clipping on the joint gradient
+    /// norm; then the optimizer's step (<see cref="TrainOptions.Optimizer"/>, SGD by default) and, after every epoch, the
+    /// learning-rate schedule. A one-hot RNN, GRU or LSTM on the CPU computes its gradients on the fast path unless
+    /// <see cref="TrainOptions.UseFastPath"/> is false. With <see cref="TrainOptions.Validation"/>, every validated epoch
+    /// reports the held-out perplexity, and the best weights can be kept.
     /// </summary>
     /// <param name="model">The model; trained in place on its own device.</param>
     /// <param name="data">Minibatches; also decides random or sequential state handling.</param>
     /// <param name="vocab">For the periodic predictions.</param>
-    /// <param name="options">Epochs, learning rate, clipping, predictions.</param>
+    /// <param name="options">Epochs, optimizer, clipping, validation, predictions.</param>
     /// <param name="onEpoch">Called after every epoch (a live plot, a progress line).</param>
     /// <param name="cancellationToken">Stops at the next minibatch boundary; the result says Cancelled.</param>
-    /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">Bad options, a prediction prefix the vocabulary cannot read, or a token
+    /// index outside the model's vocabulary, all before the first minibatch.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite, or the
+    /// weights did; the model then holds the weights of the end of the last finished epoch (or of before the run).</exception>
     public static TrainResult Train(RNNModel model, SeqDataLoader data, Vocab vocab, TrainOptions options,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
@@ -32,16 +37,47 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         model.EnsureFits(vocab);
+        EnsurePrefixesFit(options, vocab);
+        TokenIndices.EnsureWithin(data.Corpus, model.Config.VocabSize, "the training data", nameof(data));
+        if (options.Validation is { } validation)
+            TokenIndices.EnsureWithin(validation, model.Config.VocabSize, "TrainOptions.Validation", nameof(options));
 
         var reports = new List<EpochReport>();
-        var device = model.Device;
         model.train();
-        using var step = NewStep(model, data, options);
-        for (var epoch = 1; epoch <= options.NumEpochs; epoch++)
+        using var optimizer = (options.Optimizer ?? Optimizers.Sgd)(model.parameters(), options.LearningRate);
+        var schedule = options.Schedule?.Invoke(optimizer);
+        var (step, declined) = NewStep(model, data, options, optimizer);
+        using var stepOwned = step;
+        using var lastFinished = WeightSnapshot.Of(model);
+        using var best = options.KeepBestWeights ? WeightSnapshot.Of(model) : null;
+        var bestPerplexity = double.PositiveInfinity;
+        int? bestEpoch = null;
+        var validationsWithoutImprovement = 0;
+        var stoppedEarly = false;
+        var cancelled = false;
+        for (var epoch = 1; epoch <= options.NumEpochs && !stoppedEarly; epoch++)
         {
+            var learningRate = optimizer.ParamGroups.First().LearningRate;
             var norms = options.RecordGradientNorms ? new List<double>() : null;
-            var (lossSum, tokens, seconds, finished) = TrainEpoch(step, data, device, epoch, norms, cancellationToken);
-            if (!finished) return new TrainResult(reports, Cancelled: true);
+            var (lossSum, tokens, seconds, finished) = TrainEpochOrRestore(step, data, model, epoch, norms, lastFinished, cancellationToken);
+            if (!finished)
+            {
+                cancelled = true;
+                break;
+            }
+            lastFinished.Take();
+
+            double? validationPerplexity = null;
+            if (options.Validation is { } held && (epoch % options.ValidateEvery == 0 || epoch == options.NumEpochs))
+            {
+                validationPerplexity = Evaluator.Perplexity(model, held);
+                if (validationPerplexity < bestPerplexity)
+                {
+                    (bestPerplexity, bestEpoch, validationsWithoutImprovement) = (validationPerplexity.Value, epoch, 0);
+                    best?.Take();
+                }
+                else if (++validationsWithoutImprovement == options.StopAfterValidationsWithoutImprovement) stoppedEarly = true;
+            }
 
             var predictions = new Dictionary<string, string>();
             if (options.PredictEvery > 0 && (epoch % options.PredictEvery == 0 || epoch == options.NumEpochs))
@@ -51,21 +87,84 @@ public static class Trainer
             }
             var report = new EpochReport(epoch, options.NumEpochs, Perplexity.FromLossSum(lossSum, tokens), seconds, tokens, predictions)
             {
+                ValidationPerplexity = validationPerplexity,
+                LearningRate = learningRate,
                 GradientNorms = norms ?? [],
+                Path = step.Path,
             };
             reports.Add(report);
             onEpoch?.Invoke(report);
+            schedule?.step();
         }
-        return new TrainResult(reports, Cancelled: false);
+        if (bestEpoch is not null) best?.Restore();
+        return new TrainResult(reports, cancelled)
+        {
+            Path = step.Path,
+            FastPathDeclined = declined,
+            Device = model.Device.ToString(),
+            BestEpoch = options.KeepBestWeights ? bestEpoch : null,
+            StoppedEarly = stoppedEarly,
+        };
     }
 
-    // The fast path when asked for and the model is one it supports (FastPath/); else d2l's step.
-    private static ITrainingStep NewStep(RNNModel model, SeqDataLoader data, TrainOptions options) =>
-        (options.UseFastPath
-            ? FastTraining.TryCreate(model, data.BatchSize, data.NumSteps, options.LearningRate, options.ClipTheta,
-                options.Threads ?? Environment.ProcessorCount)
-            : null)
-        ?? new ModuleTrainingStep(model, options.LearningRate, options.ClipTheta);
+    // Predictions come after the first epoch: a prefix the vocabulary cannot read must fail the run before it starts.
+    private static void EnsurePrefixesFit(TrainOptions options, Vocab vocab)
+    {
+        if (options.PredictEvery == 0 || vocab.HasUnknown) return; // with <unk>, any character can be read (as d2l)
+        foreach (var prefix in options.PredictPrefixes)
+        {
+            var unknown = prefix.Where(c => !vocab.Contains(c.ToString())).Distinct().ToArray();
+            if (unknown.Length > 0)
+                throw new ArgumentException(
+                    $"TrainOptions.PredictPrefixes: \"{prefix}\" has characters that are not in the vocabulary " +
+                    $"({string.Join(", ", unknown.Select(c => $"'{c}'"))}). Use prefixes written in your corpus' characters, " +
+                    "or PredictPrefixes = [] for no predictions.", nameof(options));
+        }
+    }
+
+    // The fast path when asked for and the model is one it supports (FastPath/); else d2l's step. The reason is kept
+    // when the fast path was asked for and declined.
+    private static (ITrainingStep Step, string? Declined) NewStep(RNNModel model, SeqDataLoader data, TrainOptions options, optim.Optimizer optimizer)
+    {
+        if (options.UseFastPath)
+        {
+            var (fast, declined) = FastTraining.TryCreate(model, data.BatchSize, data.NumSteps, optimizer, options.ClipTheta,
+                options.Threads ?? Environment.ProcessorCount);
+            if (fast is not null) return (fast, null);
+            return (new ModuleTrainingStep(model, optimizer, options.ClipTheta), declined);
+        }
+        return (new ModuleTrainingStep(model, optimizer, options.ClipTheta), null);
+    }
+
+    // One epoch; when it diverges, the model gets back the weights of the last finished epoch before the error leaves.
+    private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpochOrRestore(ITrainingStep step, SeqDataLoader data,
+        RNNModel model, int epoch, List<double>? gradientNorms, WeightSnapshot lastFinished, CancellationToken cancellationToken)
+    {
+        var kept = epoch == 1 ? "it had before this run" : $"of the end of epoch {epoch - 1}";
+        try
+        {
+            var result = TrainEpoch(step, data, model.Device, epoch, gradientNorms, cancellationToken);
+            // The last update of an epoch is checked by no later loss: look at the weights themselves.
+            if (result.Finished && !IsFinite(model))
+                throw new TrainingDivergedException(
+                    $"The weights became NaN or infinite in the last update of epoch {epoch}. {TooLarge}");
+            return result;
+        }
+        catch (TrainingDivergedException e)
+        {
+            lastFinished.Restore();
+            throw new TrainingDivergedException($"{e.Message} The model holds the weights {kept}.");
+        }
+    }
+
+    private const string TooLarge = "The updates are too large: lower the learning rate or the clipping threshold (ClipTheta).";
+
+    private static bool IsFinite(RNNModel model)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return model.parameters().All(p => p.isfinite().all().item<bool>());
+    }
 
     private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(ITrainingStep step, SeqDataLoader data,
         Device device, int epoch, List<double>? gradientNorms, CancellationToken cancellationToken)
@@ -83,12 +182,12 @@ public static class Trainer
             minibatch++;
             // Sequential sampling: zero state at the start of the epoch, then carried on; random: zero every minibatch.
             var l = step.ComputeGradients(xCpu.to(device), yCpu.to(device), freshState: minibatch == 1 || data.UseRandomIter);
-            // Checked before the update, so the model keeps the last finite parameters. A finite loss can still be
-            // beyond any sane model's (float32 holds losses whose perplexity exp(loss) overflows a double).
+            // Checked before the update. A finite loss can still be beyond any sane model's (float32 holds losses whose
+            // perplexity exp(loss) overflows a double).
             if (!float.IsFinite(l) || double.IsInfinity(Math.Exp(l)))
                 throw new TrainingDivergedException(
                     $"The loss became {l}{(float.IsFinite(l) ? " (its perplexity overflows)" : "")} at epoch {epoch}, " +
-                    $"minibatch {minibatch}. The updates are too large: lower the learning rate or the clipping threshold (ClipTheta).");
+                    $"minibatch {minibatch}. {TooLarge}");
             var norm = step.Update();
             gradientNorms?.Add(norm);
             lossSum += (double)l * yCpu.numel();
