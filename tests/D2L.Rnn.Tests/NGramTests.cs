@@ -195,4 +195,45 @@ public class NGramTests(ITestOutputHelper output)
         output.WriteLine($"{encoding}: perplexity by epoch {string.Join(", ", losses.Select(l => Math.Exp(l).ToString("F2")))}");
         Assert.True(losses[^1] < losses[0] - 0.2, $"loss {string.Join(" → ", losses)}");
     }
+
+    [Fact]
+    public void TheEvaluatorsAccuracyAndPerplexityAreThoseOfEveryWindow()
+    {
+        manual_seed(3);
+        var corpus = TimeMachine.LoadD2l(maxTokens: 3000, dataDirectory: TestData.Directory);
+        using var mlp = NGramMlp.Create(corpus.Vocab.Count, NGramEncoding.Sequential);
+        var windows = new NGramWindows(corpus.Indices, 5);
+        var score = NGramEvaluator.Evaluate(mlp, windows, corpus.Vocab.Count, NGramEncoding.Sequential, batchSize: 700); // chunks of 700 and a rest
+
+        using var scope = NewDisposeScope();
+        var (x, y) = windows.ToTensors();
+        var scores = mlp.call(NGramEncoder.Encode(x, corpus.Vocab.Count, NGramEncoding.Sequential));
+        Assert.Equal(scores.argmax(1).eq(y).to(float64).mean().item<double>(), score.Accuracy, 12);
+        Assert.Equal(Math.Exp(nn.functional.cross_entropy(scores, y).to(float64).item<double>()), score.Perplexity, 4);
+        Assert.True(mlp.training); // its mode as it was
+    }
+
+    [Fact]
+    public void TheMlpTrainsUnderTheRecurrentModelsOptionsAndKeepsItsBestValidationEpoch()
+    {
+        manual_seed(4);
+        var corpus = TimeMachine.LoadD2l(maxTokens: 6000, dataDirectory: TestData.Directory);
+        var (train, held) = (corpus.Indices[..5000], corpus.Indices[5000..]);
+        using var mlp = NGramMlp.Create(corpus.Vocab.Count, NGramEncoding.Sequential);
+        var loader = new NGramDataLoader(new NGramWindows(train), corpus.Vocab.Count, NGramEncoding.Sequential, 128, seed: 4);
+        // A rate that overfits 5,000 characters quickly: validation gets worse before the end.
+        var options = new TrainOptions
+        {
+            NumEpochs = 12, LearningRate = 1e-2, Optimizer = Optimizers.Adam, ClipTheta = 1, Validation = held, KeepBestWeights = true,
+        };
+        var result = NGramTrainer.Train(mlp, loader, options);
+        Assert.Equal(12, result.Epochs.Count);
+        Assert.True(result.Epochs[^1].Perplexity < result.Epochs[0].Perplexity * 0.8, "training perplexity did not fall");
+        var validation = result.Epochs.Select(e => e.ValidationPerplexity!.Value).ToArray();
+        output.WriteLine($"validation by epoch: {string.Join(", ", validation.Select(v => v.ToString("F3")))}");
+        Assert.Equal(Array.IndexOf(validation, validation.Min()) + 1, result.BestEpoch);
+        Assert.True(result.BestEpoch < 12, "validation kept improving: the test needs a worse end");
+        var kept = NGramEvaluator.Evaluate(mlp, new NGramWindows(held), corpus.Vocab.Count, NGramEncoding.Sequential);
+        Assert.Equal(validation.Min(), kept.Perplexity, 12);
+    }
 }

@@ -49,13 +49,9 @@ public static class Trainer
         var (step, declined) = NewStep(model, data, options, optimizer);
         using var stepOwned = step;
         using var lastFinished = WeightSnapshot.Of(model);
-        using var best = options.KeepBestWeights ? WeightSnapshot.Of(model) : null;
-        var bestPerplexity = double.PositiveInfinity;
-        int? bestEpoch = null;
-        var validationsWithoutImprovement = 0;
-        var stoppedEarly = false;
+        using var best = new BestWeights(model, options);
         var cancelled = false;
-        for (var epoch = 1; epoch <= options.NumEpochs && !stoppedEarly; epoch++)
+        for (var epoch = 1; epoch <= options.NumEpochs && !best.ShouldStop; epoch++)
         {
             var learningRate = optimizer.ParamGroups.First().LearningRate;
             var norms = options.RecordGradientNorms ? new List<double>() : null;
@@ -67,17 +63,8 @@ public static class Trainer
             }
             lastFinished.Take();
 
-            double? validationPerplexity = null;
-            if (options.Validation is { } held && (epoch % options.ValidateEvery == 0 || epoch == options.NumEpochs))
-            {
-                validationPerplexity = Evaluator.Perplexity(model, held);
-                if (validationPerplexity < bestPerplexity)
-                {
-                    (bestPerplexity, bestEpoch, validationsWithoutImprovement) = (validationPerplexity.Value, epoch, 0);
-                    best?.Take();
-                }
-                else if (++validationsWithoutImprovement == options.StopAfterValidationsWithoutImprovement) stoppedEarly = true;
-            }
+            double? validationPerplexity = best.IsDue(epoch) ? Evaluator.Perplexity(model, options.Validation!) : null;
+            if (validationPerplexity is { } v) best.Record(epoch, v);
 
             var predictions = new Dictionary<string, string>();
             if (options.PredictEvery > 0 && (epoch % options.PredictEvery == 0 || epoch == options.NumEpochs))
@@ -96,14 +83,13 @@ public static class Trainer
             onEpoch?.Invoke(report);
             schedule?.step();
         }
-        if (bestEpoch is not null) best?.Restore();
         return new TrainResult(reports, cancelled)
         {
             Path = step.Path,
             FastPathDeclined = declined,
             Device = model.Device.ToString(),
-            BestEpoch = options.KeepBestWeights ? bestEpoch : null,
-            StoppedEarly = stoppedEarly,
+            BestEpoch = best.Restore(),
+            StoppedEarly = best.ShouldStop,
         };
     }
 
@@ -140,7 +126,6 @@ public static class Trainer
     private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpochOrRestore(ITrainingStep step, SeqDataLoader data,
         RNNModel model, int epoch, List<double>? gradientNorms, WeightSnapshot lastFinished, CancellationToken cancellationToken)
     {
-        var kept = epoch == 1 ? "it had before this run" : $"of the end of epoch {epoch - 1}";
         try
         {
             var result = TrainEpoch(step, data, model.Device, epoch, gradientNorms, cancellationToken);
@@ -153,7 +138,7 @@ public static class Trainer
         catch (TrainingDivergedException e)
         {
             lastFinished.Restore();
-            throw new TrainingDivergedException($"{e.Message} The model holds the weights {kept}.");
+            throw new TrainingDivergedException($"{e.Message} The model holds the weights {TrainingDivergedException.KeptWeights(epoch)}.");
         }
     }
 

@@ -10,7 +10,7 @@ internal sealed class WeightSnapshot : IDisposable
 {
     private readonly (Tensor Parameter, Tensor Copy)[] _pairs;
 
-    private WeightSnapshot(RNNModel model)
+    private WeightSnapshot(nn.Module model)
     {
         using var scope = NewDisposeScope(); // frees the detached aliases; the copies are kept below
         using var noGrad = no_grad();
@@ -18,7 +18,7 @@ internal sealed class WeightSnapshot : IDisposable
     }
 
     /// <summary>A copy of <paramref name="model"/>'s parameters as they are now.</summary>
-    public static WeightSnapshot Of(RNNModel model) => new(model);
+    public static WeightSnapshot Of(nn.Module model) => new(model);
 
     /// <summary>Overwrites the copy with the model's parameters as they are now.</summary>
     public void Take()
