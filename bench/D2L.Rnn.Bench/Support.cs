@@ -43,8 +43,9 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1.");
             });
         var root = new RootCommand(
-            "Training speed (tokens/s), generation speed (chars/s) and memory of D2L.Rnn on the Time Machine, then the same " +
-            "training in PyTorch when a python3 with torch is found. Prints one JSON object per measurement.")
+            "Training speed (tokens/s, with the GFLOP/s and fraction of the machine's limit it achieves), generation speed " +
+            "(chars/s) and memory of D2L.Rnn on the Time Machine, then the same training in PyTorch when a python3 with " +
+            "torch is found (named with its BLAS). Prints one JSON object per measurement.")
         {
             epochs, threads, memEpochs, quick, cells, layers, paths, noMemory, noPyTorch,
         };
