@@ -1,14 +1,15 @@
 // Benchmark of D2L.Rnn: training throughput (tokens/sec), generation speed (chars/sec) and memory (RSS) for the
-// straightforward (reference) path and the fast path, then the same training in PyTorch (bench/pytorch/d2l_rnn.py)
-// when a python3 with torch is found, with the ratios measured in that run. Prints one JSON line per measurement.
+// reference path and the fast path, then the same training in PyTorch (bench/pytorch/d2l_rnn.py) when a python3
+// with torch is found, with the ratios measured in that run. Every training figure comes with the GFLOP/s it
+// achieves and its fraction of the machine's limit (TrainingWork). Prints one JSON line per measurement.
 //
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
-//                                                        [--cells rnn,gru,lstm] [--layers N] [--paths straightforward,fast]
+//                                                        [--cells rnn,gru,lstm] [--layers N] [--paths reference,fast]
 //                                                        [--no-memory] [--no-pytorch]
 //   (--help describes them)
 //
-// "straightforward" is the reference (TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd);
-// "fast" is the default, which for an RNN, GRU or LSTM trains with the hand-written step split over --threads cores.
+// "reference" is TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd; "fast" is the
+// default, which for an RNN, GRU or LSTM trains with the hand-written step split over --threads cores.
 //
 // Data: timemachine.txt in $D2L_DATA_DIR (or the user's data directory), downloaded when missing.
 using System.Diagnostics;
@@ -23,7 +24,8 @@ if (options is null) return exitCode;
 InitializeDeviceType(DeviceType.CPU);
 set_num_threads(options.Threads);
 var report = new Reporter(options.Threads);
-report.Emit("probe.start.gemm_32x256x256_1_thread", MachineProbe.GemmGflops(), "GFLOP/s", "machine speed before the runs");
+var probeStart = MachineProbe.GemmGflops();
+report.Emit("probe.start.gemm_32x256x256_1_thread", probeStart, "GFLOP/s", "machine speed before the runs");
 
 CharCorpus full;
 try
@@ -81,7 +83,10 @@ foreach (var (kind, pathName, fast) in options.Memory ? cellKinds.SelectMany(k =
         "VmRSS minus the GC's committed memory");
 }
 // 2. Training throughput on the full Time Machine, d2l 0.17 preset, first epoch excluded.
+const int numSteps = 35;
 var ours = new Dictionary<string, double>(); // per cell kind: the default path's rate (fast when measured)
+var work = new Dictionary<string, double>(); // per cell kind: multiply-adds per trained token (TrainingWork)
+var achieved = new List<(string What, double Gflops)>(); // every training figure, for its fraction of the limit
 foreach (var kind in cellKinds)
 {
     var name = kind.ToString().ToLowerInvariant();
@@ -90,7 +95,13 @@ foreach (var kind in cellKinds)
     {
         manual_seed(42);
         using var model = new RNNModel(new ModelConfig(kind, vocab.Count, 256, options.Layers));
-        var data = new SeqDataLoader(full.Indices, 32, 35, useRandomIter: false, seed: 42);
+        if (!work.ContainsKey(name))
+        {
+            work[name] = TrainingWork.MultiplyAddsPerToken(model, numSteps);
+            report.Emit($"model.{name}.multiply_adds_per_token", work[name], "multiply-adds/token",
+                "matrix products of one training step per token, forward and backward; the one-hot input is a row gather (0)");
+        }
+        var data = new SeqDataLoader(full.Indices, 32, numSteps, useRandomIter: false, seed: 42);
         var epochs = new List<EpochReport>();
         Trainer.Train(model, data, vocab,
             new TrainOptions { NumEpochs = 1 + options.Epochs, LearningRate = 1, ClipTheta = 1, PredictEvery = 0, UseFastPath = fast, Threads = options.Threads },
@@ -101,6 +112,7 @@ foreach (var kind in cellKinds)
         report.Emit($"train.{name}.{pathName}.tokens_per_sec", rate, "tokens/sec",
             $"{measured.Count} epochs after 1 warm-up epoch; final perplexity {epochs[^1].Perplexity:F3}; " +
             $"epochs {string.Join(", ", measured.Select(e => Math.Round(e.Tokens / e.Seconds)))}");
+        EmitGflops($"train.{name}.{pathName}", rate, work[name]);
 
         // Generation speed with the trained model (Predictor.Predict, argmax, batch 1).
         if (kind == CellKind.Rnn || !options.Quick)
@@ -114,28 +126,46 @@ foreach (var kind in cellKinds)
                 $"Predictor.Predict, prefix 'time traveller', {numPreds} predicted chars");
         }
     }
-    if (rates.ContainsKey("fast") && rates.ContainsKey("straightforward"))
-        report.Emit($"train.{name}.ratio_fast_over_straightforward", rates["fast"] / rates["straightforward"], "x");
+    if (rates.ContainsKey("fast") && rates.ContainsKey("reference"))
+        report.Emit($"train.{name}.ratio_fast_over_reference", rates["fast"] / rates["reference"], "x");
     ours[name] = rates.GetValueOrDefault("fast", rates.Values.First());
 }
 
-// 3. The peer: d2l's loop in PyTorch, same data and settings, right after ours.
+// 3. The peer: d2l's loop in PyTorch, same data and settings (so the same shapes and work per token), right after ours.
 var python = options.PyTorch ? PyTorchPeer.FindPython() : null;
 if (python is null)
     Console.Error.WriteLine(options.PyTorch
-        ? "PyTorch was not found (no python3 that imports torch; on Debian: apt-get install python3-torch, or set D2L_PYTHON): ours only."
+        ? "PyTorch was not found (no python3 that imports torch; on Debian: apt-get install python3-torch libopenblas0-pthread, or set D2L_PYTHON): ours only."
         : "--no-pytorch: ours only.");
 else
 {
     var peer = PyTorchPeer.Measure(python, Path.Combine(DataDirectory.Resolve(), Corpus.TimeMachine.FileName), options.Threads,
         options.Epochs, options.Cells, options.Layers);
-    foreach (var (name, (rate, note)) in peer)
+    if (peer.Values.FirstOrDefault(p => p.OnReferenceBlas) is { } onReference)
+        report.Warn("pytorch.warning.reference_blas", onReference.ReferenceBlasWarning);
+    foreach (var (name, result) in peer)
     {
-        report.Emit($"pytorch.train.{name}.tokens_per_sec", rate, "tokens/sec", note);
-        if (ours.TryGetValue(name, out var our))
-            report.Emit($"train.{name}.ours_over_pytorch", our / rate, "x", options.Paths.Contains("fast") ? "fast path" : "straightforward path");
+        report.Emit($"pytorch.train.{name}.tokens_per_sec", result.TokensPerSecond, "tokens/sec", result.Note,
+            new Dictionary<string, string> { ["blas"] = result.Blas, ["blas_library"] = result.BlasLibrary });
+        EmitGflops($"pytorch.train.{name}", result.TokensPerSecond, work[name]);
+        if (ours.TryGetValue(name, out var our) && result.OursOverPyTorch(our) is { } ratio)
+            report.Emit($"train.{name}.ours_over_pytorch", ratio, "x", options.Paths.Contains("fast") ? "fast path" : "reference path");
     }
 }
-report.Emit("probe.end.gemm_32x256x256_1_thread", MachineProbe.GemmGflops(), "GFLOP/s", "machine speed after the runs");
+var probeEnd = MachineProbe.GemmGflops();
+report.Emit("probe.end.gemm_32x256x256_1_thread", probeEnd, "GFLOP/s", "machine speed after the runs");
+
+// 4. How much of the machine each training figure used: achieved ÷ (probe × threads).
+var limit = TrainingWork.LimitGflops(probeStart, probeEnd, options.Threads);
+report.Emit("limit.gflops", limit, "GFLOP/s", $"mean of the start and end probes x {options.Threads} threads");
+foreach (var (what, gflops) in achieved)
+    report.Emit($"{what}.fraction_of_limit", gflops / limit, "fraction", $"{what}.gflops / limit.gflops");
 
 return 0;
+
+void EmitGflops(string what, double tokensPerSecond, double multiplyAddsPerToken)
+{
+    var gflops = TrainingWork.Gflops(tokensPerSecond, multiplyAddsPerToken);
+    report.Emit($"{what}.gflops", gflops, "GFLOP/s", $"2 x {multiplyAddsPerToken:F0} multiply-adds/token x tokens/sec");
+    achieved.Add((what, gflops));
+}

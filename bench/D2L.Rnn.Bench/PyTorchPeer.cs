@@ -28,23 +28,23 @@ internal static class PyTorchPeer
         return null;
     }
 
-    /// <summary>Tokens/sec per cell kind ("rnn", "gru", "lstm") with the note PyTorch printed beside it.</summary>
-    public static Dictionary<string, (double Rate, string Note)> Measure(string python, string data, int threads, int epochs, IEnumerable<string> cells, int layers)
+    /// <summary>Per cell kind ("rnn", "gru", "lstm"): tokens/sec, the BLAS, and the note PyTorch printed beside it.</summary>
+    public static Dictionary<string, PeerResult> Measure(string python, string data, int threads, int epochs, IEnumerable<string> cells, int layers)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "d2l_rnn.py");
         var (exit, output) = Run(python,
             [script, "--data", data, "--threads", threads.ToString(), "--epochs", epochs.ToString(), "--cells", string.Join(',', cells), "--layers", layers.ToString()],
             TimeSpan.FromMinutes(60));
         if (exit != 0) throw new InvalidOperationException($"The PyTorch peer failed (exit {exit}):\n{output}");
-        var rates = new Dictionary<string, (double, string)>();
+        var results = new Dictionary<string, PeerResult>();
         foreach (var line in output.Split('\n').Where(l => l.TrimStart().StartsWith('{')))
         {
             var json = JsonNode.Parse(line)!.AsObject();
             var cell = ((string)json["what"]!).Split('.')[2];
-            rates[cell] = ((double)json["value"]!,
+            results[cell] = new PeerResult((double)json["value"]!, (string)json["blas"]!, (string)json["blas_library"]!,
                 $"torch {json["torch"]}, {json["threads"]} threads (probed tokens/s by threads: {json["probes"]?.ToJsonString()}), final perplexity {(double)json["perplexity"]!:F3}, epochs {json["epochs"]!.ToJsonString()}");
         }
-        return rates;
+        return results;
     }
 
     private static (int Exit, string Output) Run(string exe, string[] args, TimeSpan timeout)

@@ -9,7 +9,7 @@ namespace D2L.Rnn.Bench;
 internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, int Layers, bool Memory, string[] Paths, bool PyTorch)
 {
     private static readonly string[] CellKinds = ["rnn", "gru", "lstm"];
-    private static readonly string[] PathNames = ["straightforward", "fast"];
+    private static readonly string[] PathNames = ["reference", "fast"];
 
     /// <summary>The options, or null with the exit code to return: 0 after <c>--help</c>, 2 for bad input (errors on stderr).</summary>
     public static BenchOptions? Parse(string[] args, out int exitCode)
@@ -43,8 +43,9 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
                 if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1.");
             });
         var root = new RootCommand(
-            "Training speed (tokens/s), generation speed (chars/s) and memory of D2L.Rnn on the Time Machine, then the same " +
-            "training in PyTorch when a python3 with torch is found. Prints one JSON object per measurement.")
+            "Training speed (tokens/s, with the GFLOP/s and fraction of the machine's limit it achieves), generation speed " +
+            "(chars/s) and memory of D2L.Rnn on the Time Machine, then the same training in PyTorch when a python3 with " +
+            "torch is found (named with its BLAS). Prints one JSON object per measurement.")
         {
             epochs, threads, memEpochs, quick, cells, layers, paths, noMemory, noPyTorch,
         };
@@ -87,27 +88,42 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
     }
 }
 
-/// <summary>Writes one JSON object per line: machine, date, threads, what, value, unit (and a note).</summary>
+/// <summary>
+/// Writes one JSON object per line: machine, date, threads, what, value, unit (a note, and further fields where a
+/// measurement has them), or a warning in place of value and unit.
+/// </summary>
 internal sealed class Reporter(int threads)
 {
     private readonly string _machine =
         $"{CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
         $".NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}";
 
-    public void Emit(string what, double value, string unit, string? note = null)
+    public void Emit(string what, double value, string unit, string? note = null, IReadOnlyDictionary<string, string>? fields = null)
     {
-        var line = new Dictionary<string, object?>
-        {
-            ["machine"] = _machine,
-            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["threads"] = threads,
-            ["what"] = what,
-            ["value"] = Math.Round(value, 3),
-            ["unit"] = unit,
-        };
+        var line = Line(what);
+        line["value"] = Math.Round(value, 3);
+        line["unit"] = unit;
         if (note is not null) line["note"] = note;
+        foreach (var (name, text) in fields ?? new Dictionary<string, string>()) line[name] = text;
         Console.WriteLine(JsonSerializer.Serialize(line));
     }
+
+    /// <summary>A warning, on stderr for whoever watches and as a JSON line for whoever keeps the output.</summary>
+    public void Warn(string what, string warning)
+    {
+        Console.Error.WriteLine($"Warning: {warning}");
+        var line = Line(what);
+        line["warning"] = warning;
+        Console.WriteLine(JsonSerializer.Serialize(line));
+    }
+
+    private Dictionary<string, object?> Line(string what) => new()
+    {
+        ["machine"] = _machine,
+        ["date"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        ["threads"] = threads,
+        ["what"] = what,
+    };
 
     private static string CpuModel()
     {

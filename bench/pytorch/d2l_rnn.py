@@ -9,12 +9,16 @@ output layer.
 Training: batch 32, 35 steps, sequential sampling (state carried and detached), mean cross-entropy, SGD lr 1,
 gradient clipping to norm 1. One warm-up epoch, then --epochs measured epochs, with the faster of 1 and --threads
 threads (probed first). Run it with OPENBLAS_NUM_THREADS=1, as the bench does.
+Every line names the BLAS this process multiplies with ('blas': openblas, mkl, reference or other; 'blas_library':
+the file), read from /proc/self/maps after a matrix product ran (blas.py). `--blas` prints only that and exits.
 """
-import argparse, collections, json, math, random, re, time
+import argparse, collections, json, math, os, random, re, time
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+import blas
 
 
 def load_corpus(path):
@@ -60,6 +64,17 @@ def grad_clipping(net, theta):
             p.grad[:] *= theta / norm
 
 
+def loaded_blas():
+    """(kind, file) of the BLAS this process does its matrix products with (blas.classify)."""
+    torch.ones(64, 64) @ torch.ones(64, 64)  # a product first: by then every library it needs is mapped
+    files = []
+    if os.path.exists('/proc/self/maps'):
+        with open('/proc/self/maps') as f:
+            files = blas.mapped_files(f)
+    built_for = re.search(r'BLAS_INFO=([^,\s]+)', torch.__config__.show())
+    return blas.classify(files, built_for.group(1) if built_for else '')
+
+
 def train_epoch(net, corpus, updater, batch_size=32, num_steps=35, max_minibatches=None):
     state, loss_sum, tokens = None, 0.0, 0
     start = time.perf_counter()
@@ -85,13 +100,21 @@ def train_epoch(net, corpus, updater, batch_size=32, num_steps=35, max_minibatch
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--data', required=True, help='timemachine.txt')
+    parser.add_argument('--data', help='timemachine.txt (required unless --blas)')
     parser.add_argument('--threads', type=int, default=1,
                         help='at most this many threads: 1 and this many are probed, the faster one is measured')
     parser.add_argument('--epochs', type=int, default=5, help='measured epochs, after one warm-up epoch')
     parser.add_argument('--cells', default='rnn,gru,lstm')
     parser.add_argument('--layers', type=int, default=1, help='stacked recurrent layers')
+    parser.add_argument('--blas', action='store_true', help='print the BLAS this PyTorch uses and exit')
     args = parser.parse_args()
+    if args.data is None and not args.blas:
+        parser.error('--data is required')
+    blas_kind, blas_library = loaded_blas()
+    if args.blas:
+        print(json.dumps({'what': 'pytorch.blas', 'blas': blas_kind, 'blas_library': blas_library,
+                          'torch': torch.__version__}), flush=True)
+        return
     corpus, vocab_size = load_corpus(args.data)
     layers = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
 
@@ -121,6 +144,7 @@ def main():
             rates.append(rate)
         print(json.dumps({'what': f'pytorch.train.{cell}.tokens_per_sec', 'value': sum(rates) / len(rates),
                           'unit': 'tokens/sec', 'torch': torch.__version__, 'threads': best,
+                          'blas': blas_kind, 'blas_library': blas_library,
                           'probes': {str(t): round(r) for t, r in probes.items()},
                           'perplexity': perplexity, 'epochs': [round(r) for r in rates]}), flush=True)
 

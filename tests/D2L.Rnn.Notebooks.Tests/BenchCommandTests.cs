@@ -6,8 +6,9 @@ namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>
 /// The README's benchmark command runs and prints what it promises: one JSON object per line with the machine,
-/// date, threads, measurement, value and unit. Speeds are not asserted here (they belong to the benchmark);
-/// what is asserted is that both paths train to the same perplexity and that every number is a real number.
+/// date, threads, measurement, value and unit (or a warning). Speeds are not asserted here (they belong to the
+/// benchmark); what is asserted is that both paths train to the same perplexity, that every number is a real number,
+/// that every training figure has its GFLOP/s and fraction of the limit, and that the peer names its BLAS.
 /// </summary>
 public class BenchCommandTests
 {
@@ -28,25 +29,50 @@ public class BenchCommandTests
         var byName = lines.ToDictionary(l => (string)l["what"]!, l => l);
         foreach (var line in lines)
         {
-            foreach (var field in new[] { "machine", "date", "threads", "what", "value", "unit" })
+            foreach (var field in new[] { "machine", "date", "threads", "what" })
                 Assert.True(line.ContainsKey(field), $"{line.ToJsonString()} lacks {field}");
             Assert.Equal(2, (int)line["threads"]!);
+            if (line.ContainsKey("warning")) continue; // a warning line has no value
+            Assert.True(line.ContainsKey("value") && line.ContainsKey("unit"), line.ToJsonString());
             Assert.True(double.IsFinite((double)line["value"]!) && (double)line["value"]! > 0, line.ToJsonString());
         }
-        Assert.Equal(170_580, (double)byName["corpus.tokens"]["value"]!);
+        double Value(string what) =>
+            byName.TryGetValue(what, out var line) ? (double)line["value"]! : throw new Xunit.Sdk.XunitException($"missing {what} in:\n{output}");
+        Assert.Equal(170_580, Value("corpus.tokens"));
         foreach (var what in new[]
                  {
                      "probe.start.gemm_32x256x256_1_thread", "probe.end.gemm_32x256x256_1_thread",
-                     "train.rnn.straightforward.tokens_per_sec", "train.rnn.fast.tokens_per_sec",
-                     "generate.rnn.straightforward.chars_per_sec", "generate.rnn.fast.chars_per_sec",
-                     "train.rnn.ratio_fast_over_straightforward",
+                     "generate.rnn.reference.chars_per_sec", "generate.rnn.fast.chars_per_sec",
+                     "train.rnn.ratio_fast_over_reference",
                  })
-            Assert.True(byName.ContainsKey(what), $"missing {what} in:\n{output}");
+            Value(what);
+
+        // Beside every training figure: the GFLOP/s of the counted work and the fraction of the machine's limit.
+        var work = Value("model.rnn.multiply_adds_per_token");
+        Assert.Equal(7_568_384 / 35.0, work, 2); // BenchTrainingWorkTests counts it by hand
+        var limit = Value("limit.gflops");
+        Assert.Equal((Value("probe.start.gemm_32x256x256_1_thread") + Value("probe.end.gemm_32x256x256_1_thread")) / 2 * 2, limit, 2);
+        var figures = new List<string> { "train.rnn.reference", "train.rnn.fast" };
         // The PyTorch peer runs in the same run when a python3 with torch is found; otherwise the bench says so.
-        if (byName.ContainsKey("pytorch.train.rnn.tokens_per_sec"))
-            Assert.True(byName.ContainsKey("train.rnn.ours_over_pytorch"), output);
+        if (byName.TryGetValue("pytorch.train.rnn.tokens_per_sec", out var peer))
+        {
+            figures.Add("pytorch.train.rnn");
+            var blas = (string)peer["blas"]!;
+            Assert.Contains(blas, new[] { "openblas", "mkl", "reference", "other" });
+            Assert.False(string.IsNullOrWhiteSpace((string?)peer["blas_library"]), peer.ToJsonString());
+            // On the reference BLAS: a warning and no ratio; on any other: the ratio and no warning.
+            Assert.Equal(blas == "reference", byName.ContainsKey("pytorch.warning.reference_blas"));
+            Assert.Equal(blas != "reference", byName.ContainsKey("train.rnn.ours_over_pytorch"));
+        }
         else
             Assert.Contains("PyTorch was not found", output);
+        foreach (var figure in figures)
+        {
+            var tokensPerSecond = Value($"{figure}.tokens_per_sec");
+            var gflops = Value($"{figure}.gflops");
+            Assert.Equal(tokensPerSecond * 2 * work / 1e9, gflops, 0.01);
+            Assert.Equal(gflops / limit, Value($"{figure}.fraction_of_limit"), 0.002);
+        }
 
         // Same seed, same data, same updates up to float32 rounding: the final perplexities agree.
         double Perplexity(string path)
@@ -54,7 +80,7 @@ public class BenchCommandTests
             var note = (string)byName[$"train.rnn.{path}.tokens_per_sec"]["note"]!;
             return double.Parse(Regex.Match(note, @"final perplexity ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         }
-        var reference = Perplexity("straightforward");
+        var reference = Perplexity("reference");
         Assert.InRange(reference, 1.5, 20); // it learned something in two epochs (28 tokens: uniform is 28)
         Assert.Equal(reference, Perplexity("fast"), 0.01);
     }
@@ -64,7 +90,7 @@ public class BenchCommandTests
     {
         var (exit, output) = Bench("--paths", "turbo");
         Assert.Equal(2, exit);
-        Assert.Contains("--paths among straightforward,fast, got 'turbo'", output);
+        Assert.Contains("--paths among reference,fast, got 'turbo'", output);
         (exit, output) = Bench("--epochs", "0", "--no-such-option");
         Assert.Equal(2, exit);
         Assert.Contains("--epochs must be at least 1", output);
