@@ -4,7 +4,8 @@ using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>Runs notebooks/homework8-shakespeare.dib in the real engine with a small budget (1 epoch, 130,000 characters).</summary>
+/// <summary>Runs notebooks/homework8-shakespeare.dib in the real engine with a small budget (1 epoch, 260,000 characters:
+/// 60,000 to train on, 100,000 to validate and 100,000 to test).</summary>
 public sealed class HomeworkNotebookRun : IAsyncLifetime
 {
     public static string Dib => Path.Combine(Repo.Notebooks, "homework8-shakespeare.dib");
@@ -18,7 +19,7 @@ public sealed class HomeworkNotebookRun : IAsyncLifetime
     {
         Repo.UseSharedDataWhenPresent();
         Environment.SetEnvironmentVariable("D2L_EPOCHS", "1");
-        Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", "130000");
+        Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", "260000");
         Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", OutputFolder);
         try
         {
@@ -53,38 +54,47 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void HoldsOutTheLast100000Characters()
+    public void SplitsTheTextIntoTrainingValidationAndTheLast100000ForTesting()
     {
         var output = run.Output("HoldOutTail");
-        Assert.Contains("130,000 characters, vocabulary of 28", output);
-        Assert.Contains("training on 30,000, testing on the last 100,000", output);
+        Assert.Contains("260,000 characters, vocabulary of 28", output);
+        Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", output);
     }
 
     [Fact]
-    public void TrainsFourModelsOnOneComparisonChart()
+    public void TrainsFourModelsUnderOneBudgetOnTheFastPathOnOneChart()
     {
-        var output = run.Output("LivePerplexityPlot.Show");
-        foreach (var name in Models) Assert.Matches($@"(?m)^{Regex.Escape(name)}\s+train perplexity [\d.]+, [\d.]+ s/epoch", output);
-        var cell = run.Results.Single(r => r.Cell.Source.Contains("LivePerplexityPlot.Show"));
+        Assert.Contains("1 epochs each, Adam at 0.002, θ = 1", run.Output("Optimizers.Adam"));
+        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
+        Assert.Equal(Models, best.Keys);
+        Assert.All(best.Values, p => Assert.InRange(p, 4, 22)); // one epoch on 60,000 characters; a uniform guess is 28
+        var cell = run.Results.Single(r => r.Cell.Source.Contains("foreach (var (name, config) in kinds)"));
         var chart = Assert.Single(cell.Outputs, o => o.Html.Contains("Plotly.newPlot"));
         foreach (var name in Models) Assert.Contains($"\"name\":\"{name}\"", chart.Html);
     }
 
     [Fact]
-    public void EvaluatesEveryModelOnTheTestSetAndReloadsItExactly()
+    public void TheCalculatorGivesEachModelsKeptValidationPerplexityAndReloadsItExactly()
     {
-        var evaluated = Perplexities(run.Output("Evaluator.Perplexity(m.Value, test)"), @"test perplexity ([\d.]+)");
-        Assert.Equal(Models, evaluated.Keys);
-        // One epoch on 30,000 characters: below a uniform guess over 28 symbols, far from perfect.
-        Assert.All(evaluated.Values, p => Assert.InRange(p, 8, 22)); // measured 14.7–17.0; a uniform guess is 28
+        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
+        var table = run.Output("trainSample");
+        foreach (var name in Models)
+        {
+            var m = Regex.Match(table, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$");
+            Assert.True(m.Success, table);
+            var (train, valid, ratio) = (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value));
+            Assert.Equal(best[name], valid, 3); // the kept weights are the best epoch's
+            Assert.InRange(train, 1, 28);
+            Assert.Equal(valid / train, ratio, 2);
+        }
 
         var saved = run.Output("Checkpoint.Save");
         foreach (var name in Models)
         {
-            var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt): reloaded test perplexity ([\d.]+) \(before saving ([\d.]+)\)");
+            var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt): reloaded validation perplexity ([\d.]+) \(before saving ([\d.]+)\)");
             Assert.True(m.Success, saved);
             Assert.Equal(m.Groups[3].Value, m.Groups[2].Value);
-            Assert.Equal(evaluated[name].ToString("F3", CultureInfo.InvariantCulture), m.Groups[2].Value);
+            Assert.Equal(best[name], Number(m.Groups[2].Value), 3);
             Assert.True(File.Exists(Path.Combine(run.OutputFolder, "models", m.Groups[1].Value)), m.Groups[1].Value);
         }
     }
@@ -103,35 +113,19 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void ComparesTrainAndTestPerplexityWithTheSameCalculator()
+    public void SweepsEverySettingTheHomeworkNamesInOneTableAndOneChartScoredOnValidation()
     {
-        var output = run.Output("trainSample");
-        var evaluated = Perplexities(run.Output("Evaluator.Perplexity(m.Value, test)"), @"test perplexity ([\d.]+)");
-        foreach (var name in Models)
-        {
-            var m = Regex.Match(output, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$");
-            Assert.True(m.Success, output);
-            var (train, test, ratio) = (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value));
-            Assert.Equal(evaluated[name], test, 3);
-            Assert.InRange(train, 1, 28);
-            Assert.Equal(test / train, ratio, 2);
-        }
-    }
-
-    [Fact]
-    public void SweepsEverySettingTheHomeworkNamesInOneTableAndOneChart()
-    {
-        var cell = run.Results.Single(r => r.Cell.Source.Contains("SweepRun("));
+        var cell = run.Results.Single(r => r.Cell.Source.Contains("SweepChart.Show("));
         var rows = Regex.Matches(cell.StandardOutput, @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
         var settings = rows.GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToList());
         Assert.Equal(["64", "128", "256", "512"], settings["hidden units"]);
         Assert.Equal(["one-hot", "8", "32"], settings["embedding length"]);
         Assert.Equal(["0.1", "1", "10"], settings["clipping θ"]);
-        Assert.Equal(["0.25", "1", "4"], settings["learning rate"]);
+        Assert.Equal(["0.0005", "0.002", "0.008", "0.1"], settings["learning rate"]);
         Assert.Equal(["1", "2", "4"], settings["epochs"]); // D2L_EPOCHS=1 sets the base
-        // The baseline (256 units, one-hot, θ 1, lr 1, base epochs) is one run shown in every group.
+        // The baseline (256 units, one-hot, θ 1, Adam at 0.002, base epochs) is one run shown in every group.
         var baseline = rows.Where(m => (m.Groups[1].Value, m.Groups[2].Value) is ("hidden units", "256") or ("embedding length", "one-hot")
-                or ("clipping θ", "1") or ("learning rate", "1") or ("epochs", "1")).Select(m => m.Groups[4].Value).Distinct();
+                or ("clipping θ", "1") or ("learning rate", "0.002") or ("epochs", "1")).Select(m => m.Groups[4].Value).Distinct();
         Assert.Single(baseline);
         // More epochs on the same text lower the training perplexity.
         var byEpochs = rows.Where(m => m.Groups[1].Value == "epochs").Select(m => Number(m.Groups[3].Value)).ToList();
@@ -141,26 +135,38 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void TheBestRunReportsItsTestPerplexityAndWrites200Characters()
+    public void TheBestRunKeepsItsBestValidationEpochAndWrites200Characters()
     {
         var output = run.Output("bestKind");
         Assert.Matches(@"(?m)^best run: (RNN|GRU|LSTM|LSTM, 2 layers), 2 epochs, lr \S+, θ \S+", output);
-        Assert.Matches(@"(?m)^train perplexity [\d.]+, test perplexity [\d.]+", output);
+        Assert.Matches(@"(?m)^kept epoch [12]: validation perplexity [\d.]+", output);
         Assert.Matches(@"(?m)^but brutus is an honorable man.{200}\s*$", output);
     }
 
     [Fact]
-    public void TheNGramMlpBeatsTheMostFrequentCharacterWithBothEncodings()
+    public void TheNGramMlpsTrainUnderTheSameOptionsAndTheTestSetIsScoredOnceForEveryModel()
     {
-        var output = run.Output("NGramMlp.Create");
-        var baseline = Number(Regex.Match(output, @"accuracy ([\d.]+) ?%").Groups[1].Value);
+        var mlps = run.Output("NGramTrainer.Train");
+        var mlpBest = new Dictionary<string, double>();
         foreach (var encoding in new[] { "Sequential", "BagOfCharacters" })
         {
-            var m = Regex.Match(output, $@"(?m)^MLP, {encoding}\s+test accuracy ([\d.]+) ?%, test perplexity ([\d.]+)");
-            Assert.True(m.Success, output);
-            Assert.True(Number(m.Groups[1].Value) > baseline, $"{encoding}: {m.Groups[1].Value}% against {baseline}%");
-            Assert.InRange(Number(m.Groups[2].Value), 1, 28);
+            var m = Regex.Match(mlps, $@"(?m)^MLP, {encoding}\s+best validation perplexity ([\d.]+) \(epoch 1\), [\d.]+ s/epoch");
+            Assert.True(m.Success, mlps);
+            mlpBest[$"MLP, {encoding}"] = Number(m.Groups[1].Value);
         }
+        var baseline = Number(Regex.Match(run.Output("mostFrequent"), @"test accuracy ([\d.]+) ?%").Groups[1].Value);
+
+        var tested = run.Output("testWindows, vocab.Count, encoding)");
+        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
+        foreach (var (name, valid) in best.Concat(mlpBest))
+        {
+            var m = Regex.Match(tested, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)(?:\s+test accuracy ([\d.]+) ?%)?\s*$");
+            Assert.True(m.Success, tested);
+            Assert.Equal(valid, Number(m.Groups[1].Value), 3);
+            Assert.InRange(Number(m.Groups[2].Value), 1, 28);
+            if (name.StartsWith("MLP")) Assert.True(Number(m.Groups[3].Value) > baseline, $"{name}: {m.Groups[3].Value}% against {baseline}%");
+        }
+        Assert.Matches(@"(?m)^(RNN|GRU|LSTM|LSTM, 2 layers), longer\s+[\d.]+\s+[\d.]+\s*$", tested);
     }
 
     [Fact]
@@ -189,7 +195,11 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
-    private static Dictionary<string, double> Perplexities(string output, string pattern) =>
-        Models.ToDictionary(n => n, n => double.Parse(
-            Regex.Match(output, $@"(?m)^{Regex.Escape(n)}\s+{pattern}").Groups[1].Value, CultureInfo.InvariantCulture));
+    // "<model>  best validation perplexity P (epoch E), S s/epoch, fast path", one line per recurrent model.
+    private static Dictionary<string, double> BestValidation(string output) => Models.ToDictionary(n => n, n =>
+    {
+        var m = Regex.Match(output, $@"(?m)^{Regex.Escape(n)}\s+best validation perplexity ([\d.]+) \(epoch 1\), [\d.]+ s/epoch, fast path\s*$");
+        Assert.True(m.Success, output);
+        return Number(m.Groups[1].Value);
+    });
 }
