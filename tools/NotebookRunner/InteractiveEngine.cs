@@ -24,6 +24,23 @@ public sealed class InteractiveEngine : IAsyncDisposable
         _reader = Task.Run(ReadEventsAsync);
     }
 
+    /// <summary>
+    /// "dotnet-interactive &lt;version&gt;" as pinned in the tool manifest (.config/dotnet-tools.json) that
+    /// <c>dotnet tool run</c> finds from <paramref name="workingDirectory"/> upward; the manifest is the one place that
+    /// names the version.
+    /// </summary>
+    public static string Version(string workingDirectory)
+    {
+        for (var dir = new DirectoryInfo(workingDirectory); dir is not null; dir = dir.Parent)
+        {
+            var manifest = Path.Combine(dir.FullName, ".config", "dotnet-tools.json");
+            if (!File.Exists(manifest)) continue;
+            var version = (string?)JsonNode.Parse(File.ReadAllText(manifest))?["tools"]?["microsoft.dotnet-interactive"]?["version"];
+            if (version is not null) return $"dotnet-interactive {version}";
+        }
+        throw new InvalidOperationException($"No tool manifest pinning microsoft.dotnet-interactive above '{workingDirectory}'.");
+    }
+
     /// <summary>Starts the engine with <paramref name="workingDirectory"/> as its current directory.</summary>
     public static async Task<InteractiveEngine> StartAsync(string workingDirectory, TimeSpan timeout)
     {

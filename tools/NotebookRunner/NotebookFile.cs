@@ -1,6 +1,6 @@
+using D2L.Rnn;
 using System.Security.Cryptography;
 using System.Text;
-using D2L.Rnn;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
@@ -66,7 +66,7 @@ public static class NotebookFile
             document.Metadata["d2l_run"] = new Dictionary<string, object>
             {
                 ["codeSha256"] = CodeHash(cells),
-                ["engine"] = "dotnet-interactive 1.0.712001",
+                ["engine"] = InteractiveEngine.Version(Path.GetDirectoryName(Path.GetFullPath(path))!),
             };
         AtomicFile.WriteAllText(path, Notebook.ToJupyterJson(document, "csharp").ReplaceLineEndings("\n") + "\n");
     }

@@ -1,7 +1,8 @@
 namespace D2L.Rnn;
 
-/// <summary>Writes files so that a reader, or an interrupted run, never sees half of one.</summary>
-public static class AtomicFile
+/// <summary>Writes files so that a reader, or an interrupted run, never sees half of one. Internal: compiled into the
+/// notebook helpers and the notebook runner too (one source).</summary>
+internal static class AtomicFile
 {
     /// <summary>
     /// Creates the folder of <paramref name="path"/>, lets <paramref name="write"/> fill a temporary file beside it,
