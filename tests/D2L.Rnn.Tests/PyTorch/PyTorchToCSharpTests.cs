@@ -64,6 +64,30 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         output.WriteLine($"{name}: {string.Join(", ", differences)}");
     }
 
+    [Fact]
+    public void PyTorchsFileOfAnotherConfigurationIsRefusedWithWhatDoesNotFit()
+    {
+        using var oneLayer = new RNNModel(PyTorchCase.Named("lstm").Config);
+        var message = Assert.Throws<CheckpointException>(() => PyTorchStateDict.LoadInto(oneLayer, export.Weights("lstm-2-layers"))).Message;
+        Assert.Contains("not in the model: rnn.bias_hh_l1 (file [512]), rnn.bias_ih_l1 (file [512]), " +
+                        "rnn.weight_hh_l1 (file [512, 128]), rnn.weight_ih_l1 (file [512, 128])", message);
+        using var gru = new RNNModel(PyTorchCase.Named("gru").Config);
+        message = Assert.Throws<CheckpointException>(() => PyTorchStateDict.LoadInto(gru, export.Weights("rnn-tanh"))).Message;
+        Assert.Contains("mis-shaped: rnn.weight_ih_l0 (file [128, 28], model [384, 28])", message);
+    }
+
+    [Theory]
+    [InlineData("whole-model.pt", "contains the entire model")]  // torch.save(net)
+    [InlineData("nested.pt", "entries that are not tensors: ")]  // torch.save({"model": net.state_dict(), "epoch": 3})
+    [InlineData("legacy.pt", "old PyTorch format")]              // _use_new_zipfile_serialization=False
+    public void PyTorchsFilesThatAreNotAStateDictAreRefusedWithWhatToDo(string file, string reason)
+    {
+        using var model = new RNNModel(PyTorchCase.All[0].Config);
+        var message = Assert.Throws<CheckpointException>(() => PyTorchStateDict.LoadInto(model, Path.Combine(export.Folder, file))).Message;
+        Assert.Contains(reason, message);
+        Assert.Contains("torch.save(model.state_dict(), path)", message);
+    }
+
     [Theory]
     [MemberData(nameof(PathsAndNames))]
     public void OneMinibatchGivesPyTorchsLossGradientsAndClippedSgdStep(TrainingPath path, string name)

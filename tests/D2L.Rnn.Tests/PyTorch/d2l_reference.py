@@ -201,6 +201,14 @@ def export(spec, folder, corpus, full_corpus, vocab, loss):
     return {"name": spec["name"], "loss": float(l), "grad_norm": norm, "text": text}
 
 
+def save_other_forms(folder, specs, vocab):
+    """What a student may save instead of a state dict: the whole model, a dict around the state dict, the old format."""
+    net = build(specs[0], len(vocab))
+    torch.save(net, os.path.join(folder, "whole-model.pt"))
+    torch.save({"model": net.state_dict(), "epoch": 3}, os.path.join(folder, "nested.pt"))
+    torch.save(net.state_dict(), os.path.join(folder, "legacy.pt"), _use_new_zipfile_serialization=False)
+
+
 def evaluate(spec, folder, full_corpus, vocab):
     net = build(spec, len(vocab))
     net.load_state_dict(torch.load(os.path.join(folder, spec["name"] + ".pt")), strict=True)
@@ -223,6 +231,7 @@ def main(mode, manifest_path):
     loss = nn.CrossEntropyLoss()
     if mode == "export":
         results = [export(spec, folder, corpus, full_corpus, vocab, loss) for spec in specs]
+        save_other_forms(folder, specs, vocab)
     elif mode == "evaluate":
         results = [evaluate(spec, folder, full_corpus, vocab) for spec in specs]
     else:
