@@ -1,5 +1,6 @@
 #:project /path/to/repo/lib/D2L.Rnn/D2L.Rnn.csproj
-// Weights in PyTorch's format, as a .NET 10 file-based app: `dotnet run pytorch-weights.cs [gru.pt]`.
+// Weights in PyTorch's format, as a .NET 10 file-based app: `dotnet run pytorch-weights.cs [-- gru.pt]`
+// (replace /path/to/repo above with where you cloned this repository).
 // With a file that d2l's PyTorch code saved (torch.save(net.state_dict(), "gru.pt") for
 // d2l.RNNModel(nn.GRU(len(vocab), 256), len(vocab))), training continues from it; without, it starts afresh.
 // Either way the trained weights go to gru.pt, which PyTorch loads with net.load_state_dict(torch.load("gru.pt")).

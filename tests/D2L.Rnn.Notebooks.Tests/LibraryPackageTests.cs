@@ -49,6 +49,9 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
         Assert.False(string.IsNullOrWhiteSpace(Meta("description")));
         var torch = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "TorchSharp-cpu");
         Assert.Equal("0.107.0", (string?)torch.Attribute("version"));
+        // PyTorch's weight files (PyTorchStateDict) come with the package.
+        var pyBridge = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "TorchSharp.PyBridge");
+        Assert.Equal("1.4.4", (string?)pyBridge.Attribute("version"));
 
         // The fix is the repository's file, packed unchanged, and the package's own targets import it.
         Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "build", "LibTorchSharpGlibcxxFix.targets")), Read(zip, "build/LibTorchSharpGlibcxxFix.targets"));
