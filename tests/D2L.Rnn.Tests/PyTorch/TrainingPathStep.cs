@@ -1,0 +1,41 @@
+using D2L.Rnn.FastPath;
+using static TorchSharp.torch;
+
+namespace D2L.Rnn.Tests.PyTorch;
+
+/// <summary>
+/// One minibatch on one <see cref="TrainingPath"/>, from a zero state: the loss, every parameter's gradient before the
+/// update, then the clipped SGD step. The only place that knows how each path's step is made and driven.
+/// </summary>
+internal sealed class TrainingPathStep : IDisposable
+{
+    private readonly ITrainingStep _step;
+    private readonly RNNModel _model;
+
+    public TrainingPathStep(TrainingPath path, RNNModel model, int batch, int steps, double learningRate, double clipTheta)
+    {
+        _model = model;
+        _step = path == TrainingPath.Fast
+            ? FastTraining.TryCreate(model, batch, steps, learningRate, clipTheta, threads: 2)
+              ?? throw new InvalidOperationException($"The fast path does not take {model.Config}.")
+            : new ModuleTrainingStep(model, learningRate, clipTheta);
+    }
+
+    /// <summary>Forward and backward on (x, y), (batch, steps) int64, from the zero state: the mean cross-entropy.</summary>
+    public float LossAndGradients(Tensor x, Tensor y) => _step.ComputeGradients(x, y, freshState: true);
+
+    /// <summary>The gradients of <see cref="LossAndGradients"/> by parameter name (before clipping); the caller disposes them.</summary>
+    public Dictionary<string, Tensor> Gradients()
+    {
+        var names = _model.named_parameters().Select(p => p.name).ToArray();
+        var gradients = _step is FusedTraining fused
+            ? fused.SummedGradients()
+            : _model.parameters().Select(p => p.grad!.detach().clone()).ToArray();
+        return names.Zip(gradients).ToDictionary(p => p.First, p => p.Second);
+    }
+
+    /// <summary>d2l's <c>grad_clipping</c> then the SGD step on the model's parameters; returns the norm before clipping.</summary>
+    public double ClippedSgdStep() => _step.Update();
+
+    public void Dispose() => _step.Dispose();
+}
