@@ -10,14 +10,28 @@ public class SeqDataLoaderTests
     [Fact]
     public void SequentialGivesEightMinibatchesAt10000TokensForEveryOffset()
     {
+        // d2l at offset 0: num_tokens = 9,984, rows of 312 tokens, 312 // 35 = 8 minibatches; at offset 35 rows of 311,
+        // still 8. Each minibatch is 32 rows of 35 consecutive tokens, row r starting at offset + r·rowLength.
         for (var offset = 0; offset <= 35; offset++)
         {
             var batches = SeqDataLoader.SequentialBatches(Ramp, 32, 35, offset).ToList();
-            // d2l: num_tokens = ((len - offset - 1) // B) * B; batches = (num_tokens / B) // T
-            var expected = (10_000 - offset - 1) / 32 * 32 / 32 / 35;
-            Assert.Equal(8, expected);
-            Assert.Equal(expected, batches.Count);
-            Assert.Equal(expected, SeqDataLoader.SequentialBatchCount(10_000, 32, 35, offset));
+            Assert.Equal(8, batches.Count);
+            var rowLength = offset <= 15 ? 312 : 311; // (10,000 − offset − 1) // 32
+            Assert.Equal(offset + 7 * 35, batches[7].X[0]);
+            Assert.Equal(offset + rowLength + 7 * 35, batches[7].X[35]);
+        }
+        // One token fewer at offset 16 than at 15 shortens every row: 9,983 // 32 = 311.
+        Assert.Equal(15 + 312, SeqDataLoader.SequentialBatches(Ramp, 32, 35, 15).First().X[35]);
+        Assert.Equal(16 + 311, SeqDataLoader.SequentialBatches(Ramp, 32, 35, 16).First().X[35]);
+        // The loader itself: 8 minibatches per epoch, whatever offset it draws.
+        var loader = new SeqDataLoader(Ramp, 32, 35, seed: 5);
+        for (var epoch = 0; epoch < 5; epoch++)
+        {
+            var count = 0;
+            foreach (var (x, y) in loader)
+            using (x) using (y)
+                count++;
+            Assert.Equal(8, count);
         }
     }
 

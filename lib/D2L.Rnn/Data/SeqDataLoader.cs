@@ -75,10 +75,6 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
             yield return Windows(corpus, numSteps, Enumerable.Range(0, batchSize).Select(row => offset + row * rowLength + b * numSteps));
     }
 
-    /// <summary>Minibatches per epoch of sequential sampling at <paramref name="offset"/>.</summary>
-    public static int SequentialBatchCount(int corpusLength, int batchSize, int numSteps, int offset) =>
-        (corpusLength - offset - 1) / batchSize * batchSize / batchSize / numSteps;
-
     /// <summary>
     /// d2l's <c>seq_data_iter_random</c> at a given offset (0..numSteps-1): the corpus from the offset is cut
     /// into subsequences of <paramref name="numSteps"/> tokens whose start positions are shuffled, so adjacent

@@ -9,9 +9,10 @@ internal interface ITrainingStep : IDisposable
     TrainingPath Path { get; }
 
     /// <summary>
-    /// Forward and backward on (x, y), both (batch, steps) int64 on the model's device, leaving the gradients in the
-    /// parameters' <c>grad</c>. The state starts at zero when <paramref name="freshState"/>, else carries the previous
-    /// minibatch's values (gradients stop at the boundary). Returns the mean cross-entropy.
+    /// Forward and backward on (x, y), both (batch, steps) int64 on the model's device. The state starts at zero when
+    /// <paramref name="freshState"/>, else carries the previous minibatch's values (gradients stop at the boundary).
+    /// Returns the mean cross-entropy. The gradients are in the parameters' <c>grad</c> when <see cref="Update"/> clips
+    /// them (the fast path sums its shards' there).
     /// </summary>
     float ComputeGradients(Tensor x, Tensor y, bool freshState);
 

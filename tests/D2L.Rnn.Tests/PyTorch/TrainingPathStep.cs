@@ -11,14 +11,16 @@ internal sealed class TrainingPathStep : IDisposable
 {
     private readonly ITrainingStep _step;
     private readonly RNNModel _model;
+    private readonly optim.Optimizer _sgd;
 
     public TrainingPathStep(TrainingPath path, RNNModel model, int batch, int steps, double learningRate, double clipTheta)
     {
         _model = model;
+        _sgd = optim.SGD(model.parameters(), learningRate);
         _step = path == TrainingPath.Fast
-            ? FastTraining.TryCreate(model, batch, steps, learningRate, clipTheta, threads: 2)
+            ? FastTraining.TryCreate(model, batch, steps, _sgd, clipTheta, threads: 2).Step
               ?? throw new InvalidOperationException($"The fast path does not take {model.Config}.")
-            : new ModuleTrainingStep(model, learningRate, clipTheta);
+            : new ModuleTrainingStep(model, _sgd, clipTheta);
     }
 
     /// <summary>Forward and backward on (x, y), (batch, steps) int64, from the zero state: the mean cross-entropy.</summary>
@@ -37,5 +39,9 @@ internal sealed class TrainingPathStep : IDisposable
     /// <summary>d2l's <c>grad_clipping</c> then the SGD step on the model's parameters; returns the norm before clipping.</summary>
     public double ClippedSgdStep() => _step.Update();
 
-    public void Dispose() => _step.Dispose();
+    public void Dispose()
+    {
+        _step.Dispose();
+        _sgd.Dispose();
+    }
 }
