@@ -54,10 +54,12 @@ public class DocSnippetTests
         Assert.True(all.Count(s => s.IsFragment) * 4 <= all.Count, "fragments should be rare: " + string.Join(", ", all.Where(s => s.IsFragment).Select(s => s.Where)));
         foreach (var fragment in all.Where(s => s.IsFragment))
         {
-            // The paragraph after the block explains it, naming the marker.
+            // The text right before or right after the block explains it, naming the marker.
             var lines = File.ReadAllLines(Path.Combine(Repo.Root, fragment.File));
+            var before = lines.Take(fragment.Line - 2).Reverse().SkipWhile(string.IsNullOrWhiteSpace).FirstOrDefault() ?? "";
             var after = lines.Skip(fragment.Line - 1 + fragment.Code.Split('\n').Length + 1).SkipWhile(string.IsNullOrWhiteSpace).FirstOrDefault() ?? "";
-            Assert.True(after.Contains("`fragment`"), $"{fragment.Where}: the text right after a fragment says why it does not run alone (naming `fragment`).");
+            Assert.True(before.Contains("`fragment`") || after.Contains("`fragment`"),
+                $"{fragment.Where}: the text right before or after a fragment says why it does not run alone (naming `fragment`).");
         }
     }
 

@@ -18,9 +18,7 @@ public static class Evaluator
         if (chunkSteps <= 0) throw new ArgumentOutOfRangeException(nameof(chunkSteps), chunkSteps, "chunkSteps must be positive.");
         var bad = indices.FirstOrDefault(i => i < 0 || i >= model.Config.VocabSize, -1);
         if (bad != -1)
-            throw new ArgumentException(
-                $"Token index {bad} is outside the model's vocabulary of {model.Config.VocabSize}: the indices must come from the " +
-                "vocabulary the model was trained with (LanguageModel.Perplexity takes the text and encodes it with that one).", nameof(indices));
+            throw new ArgumentException($"Token index {bad} is outside the model's vocabulary of {model.Config.VocabSize}.", nameof(indices));
 
         var wasTraining = model.training;
         model.eval();
