@@ -62,7 +62,9 @@ public sealed class LanguageModelTests : IDisposable
         Assert.Equal("prefix", e.ParamName);
         Assert.Contains("Nothing is left of the text after the d2l-0.17 preset", e.Message);
         Assert.Equal("text", Assert.Throws<ArgumentException>(() => lm.Perplexity("t")).ParamName);
-        Assert.Equal("vocab", Assert.Throws<ArgumentException>(() => new LanguageModel(lm.Model, Letters.Vocab, TextPreset.D2l017)).ParamName);
+        var mismatch = Assert.Throws<ArgumentException>(() => new LanguageModel(lm.Model, Letters.Vocab, TextPreset.D2l017));
+        Assert.Equal("vocab", mismatch.ParamName);
+        Assert.Contains($"The vocabulary has {Letters.Vocab.Count} tokens but the model was built for {d2l.Vocab.Count}: pass the vocabulary", mismatch.Message);
     }
 
     [Fact]
