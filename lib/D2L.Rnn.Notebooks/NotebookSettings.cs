@@ -6,18 +6,16 @@ namespace D2L.Rnn.Notebooks;
 public static class NotebookSettings
 {
     /// <summary>The environment variable that overrides the number of training epochs.</summary>
-    public const string EpochsVariable = "D2L_EPOCHS";
+    public const string EpochsVariable = Budget.EpochsVariable;
 
-    /// <summary><c>$D2L_EPOCHS</c> when it is set to a positive number, else <paramref name="defaultEpochs"/>.</summary>
-    public static int Epochs(int defaultEpochs) =>
-        int.TryParse(Environment.GetEnvironmentVariable(EpochsVariable), out var n) && n > 0 ? n : defaultEpochs;
+    /// <summary><c>$D2L_EPOCHS</c> when it is set to a positive number, else <paramref name="defaultEpochs"/> (see <see cref="Budget"/>).</summary>
+    public static int Epochs(int defaultEpochs) => Budget.Epochs(defaultEpochs);
 
     /// <summary>The environment variable that caps how many tokens of a corpus a notebook loads.</summary>
-    public const string MaxTokensVariable = "D2L_MAX_TOKENS";
+    public const string MaxTokensVariable = Budget.MaxTokensVariable;
 
     /// <summary><c>$D2L_MAX_TOKENS</c> when it is set to a positive number, else <paramref name="defaultMaxTokens"/> (-1: all).</summary>
-    public static int MaxTokens(int defaultMaxTokens = -1) =>
-        int.TryParse(Environment.GetEnvironmentVariable(MaxTokensVariable), out var n) && n > 0 ? n : defaultMaxTokens;
+    public static int MaxTokens(int defaultMaxTokens = -1) => Budget.MaxTokens(defaultMaxTokens);
 
     /// <summary>The environment variable that names the folder notebooks write their files to (charts, models).</summary>
     public const string OutputVariable = "D2L_OUTPUT_DIR";

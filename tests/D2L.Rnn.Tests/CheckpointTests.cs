@@ -62,8 +62,23 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(path, model, Vocab);
         using var other = new RNNModel(new ModelConfig(CellKind.Gru, Vocab.Count, 10));
         var e = Assert.Throws<CheckpointException>(() => Checkpoint.LoadInto(other, path));
-        Assert.Contains("does not fit", e.Message);
+        Assert.Equal($"'{path}' does not fit this model: the file has Kind Rnn where this model has Gru. The file holds " +
+                     "RNN (tanh), 8 tokens, 10 hidden units, 1 layer, one-hot input; this model is GRU, 8 tokens, 10 hidden units, " +
+                     "1 layer, one-hot input. Build the model with the file's settings, or use Checkpoint.Load(path), which builds " +
+                     "a model that fits.", e.Message);
+
+        // An embedding that one side lacks reads as one-hot input, never as an empty value.
+        using var embedded = new RNNModel(new ModelConfig(CellKind.Rnn, Vocab.Count, 10, EmbeddingSize: 4));
+        var message = Assert.Throws<CheckpointException>(() => Checkpoint.LoadInto(embedded, path)).Message;
+        Assert.Contains("the file has EmbeddingSize none (one-hot input) where this model has 4.", message);
+        Assert.Contains("this model is RNN (tanh), 8 tokens, 10 hidden units, 1 layer, embedding of 4.", message);
+        Assert.DoesNotContain("= ,", message);
     }
+
+    [Fact]
+    public void AConfigurationReadsAsWords() =>
+        Assert.Equal("LSTM, 28 tokens, 256 hidden units, 2 layers, embedding of 8",
+            new ModelConfig(CellKind.Lstm, 28, 256, 2, EmbeddingSize: 8).ToString());
 
     /// <summary>
     /// Files written by version 1 of the format (children named _rnn and _dense, no nonlinearity), made with the

@@ -48,5 +48,6 @@ public class CorpusPresetTests
     {
         var e = Assert.Throws<ArgumentException>(() => CharCorpus.FromText("123 456\n", TextPreset.D2l017));
         Assert.Equal("raw", e.ParamName);
+        Assert.StartsWith("The text is empty after preprocessing with the d2l-0.17 preset", e.Message);
     }
 }

@@ -84,6 +84,7 @@ public class LayerConstructorTests
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => new RNNModel(new ModelConfig(CellKind.Gru, 5, 4, Nonlinearity: Nonlinearity.ReLU)));
         Assert.Equal("Nonlinearity", e.ParamName);
+        Assert.Contains("a GRU has its own gates: leave Nonlinearity at Tanh (the default)", e.Message);
         Assert.Equal(new ModelConfig(CellKind.Rnn, 43, 256, 1, Nonlinearity.ReLU), ModelConfig.Lecture2019(43));
     }
 }

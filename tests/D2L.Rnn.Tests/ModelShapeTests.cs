@@ -103,6 +103,17 @@ public class ModelShapeTests
         using var model = new RNNModel(new ModelConfig(CellKind.Rnn, 5, 4));
         Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.BeginState(0)).ParamName);
     }
+
+    [Fact]
+    public void AnLstmGivenAStateWithoutAMemoryCellSaysWhereToGetOne()
+    {
+        using var model = new RNNModel(new ModelConfig(CellKind.Lstm, 5, 4));
+        using var x = zeros([1, 3], dtype: int64);
+        using var hiddenOnly = new RnnState(zeros([1, 1, 4]));
+        var e = Assert.Throws<ArgumentException>(() => model.call(x, hiddenOnly));
+        Assert.Equal("state", e.ParamName);
+        Assert.Contains("An LSTM needs a state with a memory cell: start from model.BeginState(batchSize).", e.Message);
+    }
 }
 
 public class DevicesTests

@@ -110,10 +110,44 @@ public class SeqDataLoaderTests
     [Theory]
     [InlineData(0, 35, "batchSize")]
     [InlineData(32, 0, "numSteps")]
-    [InlineData(32, 400, "numSteps")]
     public void BadArgumentsAreNamed(int batchSize, int numSteps, string name)
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, batchSize, numSteps));
         Assert.Equal(name, e.ParamName);
+    }
+
+    [Fact]
+    public void ABatchTooLargeForTheCorpusBlamesTheBatchAndSaysHowLargeItCanBe()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, 1000, 35));
+        Assert.Equal("batchSize", e.ParamName);
+        Assert.StartsWith("batchSize 1000 is too large for this corpus: one minibatch reads batchSize × numSteps = " +
+                          $"{35_000:N0} tokens plus one more for the labels, and each epoch starts at a random offset of up to 35 tokens, " +
+                          $"so the loader needs {35_036:N0} tokens, and the corpus has {10_000:N0}. " +
+                          "Use a batchSize of at most 284 with numSteps 35, or numSteps of at most 9 with batchSize 1000, or a longer text.",
+            e.Message);
+        // 284 is the largest that fits, for both samplings' offsets.
+        _ = new SeqDataLoader(Ramp, 284, 35);
+        Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, 285, 35)).ParamName);
+        Assert.Contains("at most 284", Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, 300, 35, useRandomIter: true)).Message);
+        _ = new SeqDataLoader(Ramp, 284, 35, useRandomIter: true);
+    }
+
+    [Fact]
+    public void StepsTooLongForEvenOneSequenceBlameTheSteps()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, 32, 6000));
+        Assert.Equal("numSteps", e.ParamName);
+        Assert.StartsWith("numSteps 6000 is too large for this corpus", e.Message);
+        Assert.Contains("Use numSteps of at most 303 with batchSize 32, or a longer text.", e.Message); // 303 × 33 + 1 ≤ 10,000
+        _ = new SeqDataLoader(Ramp, 32, 303);
+        // 304 steps would fit a smaller batch: then the batch is named first, with fewer steps as the other way out.
+        var both = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader(Ramp, 32, 304));
+        Assert.Equal("batchSize", both.ParamName);
+        Assert.Contains("Use a batchSize of at most 31 with numSteps 304, or numSteps of at most 303 with batchSize 32, or a longer text.", both.Message);
+
+        var tiny = Assert.ThrowsAny<ArgumentException>(() => new SeqDataLoader([1], 1, 1));
+        Assert.Equal("corpus", tiny.ParamName);
+        Assert.StartsWith("The corpus is too short for any minibatch", tiny.Message);
     }
 }

@@ -30,7 +30,10 @@ public static class Checkpoint
     /// <param name="model">The model to save.</param>
     /// <param name="vocab">Its vocabulary (the same size as the model's).</param>
     /// <param name="notes">Free-form facts to keep with the model (epochs, perplexity, corpus).</param>
-    public static void Save(string path, RNNModel model, Vocab vocab, IReadOnlyDictionary<string, string>? notes = null)
+    /// <param name="preset">The corpus' preprocessing, stored by name so that <see cref="LanguageModel.Load"/> applies it
+    /// to new text (null: not stored; <see cref="LanguageModel.Save"/> always stores it).</param>
+    public static void Save(string path, RNNModel model, Vocab vocab, IReadOnlyDictionary<string, string>? notes = null,
+        TextPreset? preset = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -40,7 +43,7 @@ public static class Checkpoint
         var c = model.Config;
         var header = JsonSerializer.SerializeToUtf8Bytes(
             new CheckpointHeader(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers, c.Nonlinearity, vocab.IdxToToken.ToArray(),
-                new Dictionary<string, string>(notes ?? new Dictionary<string, string>()), c.EmbeddingSize),
+                new Dictionary<string, string>(notes ?? new Dictionary<string, string>()), c.EmbeddingSize, preset?.Name),
             CheckpointJson.Default.CheckpointHeader);
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -63,10 +66,17 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The file is not a checkpoint, or it is damaged.</exception>
     public static (RNNModel Model, Vocab Vocab, IReadOnlyDictionary<string, string> Notes) Load(string path)
     {
+        var (model, vocab, notes, _) = LoadWithPreset(path);
+        return (model, vocab, notes);
+    }
+
+    /// <summary>As <see cref="Load"/>, with the name of the stored preprocessing (null in files that have none).</summary>
+    internal static (RNNModel Model, Vocab Vocab, IReadOnlyDictionary<string, string> Notes, string? Preset) LoadWithPreset(string path)
+    {
         var file = Read(path);
         var model = new RNNModel(file.Config);
         LoadWeights(model, file, path);
-        return (model, Vocab.FromIndexOrder(file.Header.Tokens), file.Header.Notes);
+        return (model, Vocab.FromIndexOrder(file.Header.Tokens), file.Header.Notes, file.Header.Preset);
     }
 
     /// <summary>Loads a checkpoint's weights into an existing model, which must have the same configuration.</summary>
@@ -76,7 +86,13 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(model);
         var file = Read(path);
         if (file.Config != model.Config)
-            throw new CheckpointException($"'{path}' holds a model {file.Config}, which does not fit this model {model.Config}.");
+        {
+            var differences = file.Config.Differences(model.Config).Select(d => $"{d.Name} {d.Mine} where this model has {d.Theirs}");
+            throw new CheckpointException(
+                $"'{path}' does not fit this model: the file has {string.Join(", ", differences)}. The file holds " +
+                $"{file.Config}; this model is {model.Config}. Build the model with the file's settings, or use " +
+                "Checkpoint.Load(path), which builds a model that fits.");
+        }
         LoadWeights(model, file, path);
     }
 

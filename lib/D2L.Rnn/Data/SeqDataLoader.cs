@@ -24,11 +24,8 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         ArgumentNullException.ThrowIfNull(corpus);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         if (numSteps <= 0) throw new ArgumentOutOfRangeException(nameof(numSteps), numSteps, "numSteps must be positive.");
-        var needed = MinimumTokens(batchSize, numSteps, useRandomIter);
-        if (corpus.Count < needed)
-            throw new ArgumentException(
-                $"The corpus has {corpus.Count} tokens; batchSize {batchSize} with numSteps {numSteps} needs at least " +
-                $"{needed} for one minibatch at every offset. Use fewer steps, a smaller batch or more text.", nameof(numSteps));
+        if (corpus.Count < MinimumTokens(batchSize, numSteps, useRandomIter))
+            throw TooShort(corpus.Count, batchSize, numSteps, useRandomIter);
         Corpus = corpus;
         BatchSize = batchSize;
         NumSteps = numSteps;
@@ -48,6 +45,27 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
     /// <summary>Tokens needed so that every random offset still gives one minibatch.</summary>
     public static int MinimumTokens(int batchSize, int numSteps, bool useRandomIter) =>
         useRandomIter ? batchSize * numSteps + numSteps : batchSize * numSteps + numSteps + 1;
+
+    // Names the setting to change: the batch when a smaller one fits these steps, else the steps; the message also
+    // gives the other way out when there is one.
+    private static ArgumentException TooShort(int tokens, int batchSize, int numSteps, bool useRandomIter)
+    {
+        var maxOffset = useRandomIter ? numSteps - 1 : numSteps;
+        var why = $"one minibatch reads batchSize × numSteps = {(long)batchSize * numSteps:N0} tokens plus one more for the labels, " +
+                  $"and each epoch starts at a random offset of up to {maxOffset:N0} tokens, so the loader needs " +
+                  $"{MinimumTokens(batchSize, numSteps, useRandomIter):N0} tokens, and the corpus has {tokens:N0}";
+        // Tokens needed: batchSize × numSteps + maxOffset + 1, solved for each setting with the other one kept.
+        var largestBatch = (tokens - maxOffset - 1) / numSteps;
+        var largestSteps = (tokens - (useRandomIter ? 0 : 1)) / (batchSize + 1);
+        var fewerSteps = largestSteps >= 1 ? $"numSteps of at most {largestSteps:N0} with batchSize {batchSize}, " : "";
+        if (largestBatch >= 1)
+            return new ArgumentException(
+                $"batchSize {batchSize} is too large for this corpus: {why}. Use a batchSize of at most {largestBatch:N0} " +
+                $"with numSteps {numSteps}, {(fewerSteps.Length > 0 ? "or " + fewerSteps : "")}or a longer text.", nameof(batchSize));
+        return fewerSteps.Length > 0
+            ? new ArgumentException($"numSteps {numSteps} is too large for this corpus: {why}. Use {fewerSteps}or a longer text.", nameof(numSteps))
+            : new ArgumentException($"The corpus is too short for any minibatch: {why}. Use a longer text.", "corpus");
+    }
 
     /// <summary>One epoch: draws the offset (and shuffle), then yields the minibatches.</summary>
     public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()

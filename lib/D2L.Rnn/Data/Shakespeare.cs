@@ -11,7 +11,7 @@ public static class Shakespeare
     public static CharCorpus LoadComplete(int maxTokens = -1, string? path = null, string? dataDirectory = null, Action<string>? log = null)
     {
         var file = CorpusFiles.Locate(Corpus.CompleteShakespeare, path, dataDirectory, log: log);
-        return CharCorpus.FromText(WithoutGutenbergFrame(File.ReadAllText(file)), TextPreset.LettersOnly, maxTokens);
+        return CharCorpus.FromText(WithoutGutenbergFrame(File.ReadAllText(file)), TextPreset.LettersOnly, maxTokens, log);
     }
 
     /// <summary>

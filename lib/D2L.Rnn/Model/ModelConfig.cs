@@ -20,6 +20,28 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
     /// </summary>
     public static ModelConfig Lecture2019(int vocabSize) => new(CellKind.Rnn, vocabSize, 256, 1, Nonlinearity.ReLU);
 
+    /// <summary>For people: "GRU, 28 tokens, 256 hidden units, 1 layer, one-hot input".</summary>
+    public override string ToString()
+    {
+        var cell = Kind == CellKind.Rnn ? $"RNN ({Nonlinearity.ToString().ToLowerInvariant()})" : Kind.ToString().ToUpperInvariant();
+        var input = EmbeddingSize is { } e ? $"embedding of {e}" : "one-hot input";
+        return $"{cell}, {VocabSize} tokens, {NumHiddens} hidden units, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}, {input}";
+    }
+
+    /// <summary>The settings in which <paramref name="other"/> differs from this one, with both values (readable text).</summary>
+    internal IReadOnlyList<(string Name, string Mine, string Theirs)> Differences(ModelConfig other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        static string Show(object? value) => value?.ToString() ?? "none (one-hot input)";
+        var pairs = new (string Name, object? Mine, object? Theirs)[]
+        {
+            (nameof(Kind), Kind, other.Kind), (nameof(VocabSize), VocabSize, other.VocabSize),
+            (nameof(NumHiddens), NumHiddens, other.NumHiddens), (nameof(NumLayers), NumLayers, other.NumLayers),
+            (nameof(Nonlinearity), Nonlinearity, other.Nonlinearity), (nameof(EmbeddingSize), EmbeddingSize, other.EmbeddingSize),
+        };
+        return pairs.Where(p => !Equals(p.Mine, p.Theirs)).Select(p => (p.Name, Show(p.Mine), Show(p.Theirs))).ToList();
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
@@ -31,6 +53,6 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
             throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "The embedding size must be positive (or null for one-hot input).");
         if (!Enum.IsDefined(Nonlinearity)) throw new ArgumentOutOfRangeException(nameof(Nonlinearity), Nonlinearity, "Unknown nonlinearity.");
         if (Kind != CellKind.Rnn && Nonlinearity != Nonlinearity.Tanh)
-            throw new ArgumentException($"Only a plain RNN takes a nonlinearity; a {Kind} has its own gates.", nameof(Nonlinearity));
+            throw new ArgumentException($"Only a plain RNN takes a nonlinearity; a {Kind.ToString().ToUpperInvariant()} has its own gates: leave Nonlinearity at Tanh (the default).", nameof(Nonlinearity));
     }
 }

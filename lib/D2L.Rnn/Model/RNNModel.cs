@@ -125,7 +125,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         {
             case LSTM lstm:
             {
-                if (state.Cell is null) throw new ArgumentException("An LSTM needs a state with a memory cell.", nameof(state));
+                if (state.Cell is null) throw new ArgumentException("An LSTM needs a state with a memory cell: start from model.BeginState(batchSize).", nameof(state));
                 var (y, h, c) = lstm.call(x, (state.Hidden, state.Cell));
                 return (y, new RnnState(h, c));
             }
@@ -160,6 +160,8 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     internal void EnsureFits(Vocab vocab)
     {
         if (vocab.Count != Config.VocabSize)
-            throw new ArgumentException($"The vocabulary has {vocab.Count} tokens but the model was built for {Config.VocabSize}.", nameof(vocab));
+            throw new ArgumentException(
+                $"The vocabulary has {vocab.Count} tokens but the model was built for {Config.VocabSize}: pass the vocabulary of the " +
+                "corpus the model was trained on (Checkpoint.Load returns a saved model's own).", nameof(vocab));
     }
 }

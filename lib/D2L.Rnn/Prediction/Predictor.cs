@@ -54,7 +54,9 @@ public static class Predictor
             var unknown = prefix.Where(c => !vocab.Contains(c.ToString())).Distinct().ToArray();
             if (unknown.Length > 0)
                 throw new ArgumentException(
-                    $"The prefix has characters that are not in the vocabulary: {string.Join(", ", unknown.Select(c => $"'{c}'"))}.",
+                    $"The prefix has characters that are not in the vocabulary: {string.Join(", ", unknown.Select(c => $"'{c}'"))}. " +
+                    $"This vocabulary has no {Vocab.Unknown} to read them as: remove them, or predict through a LanguageModel, " +
+                    "which first applies the corpus' preprocessing (the lecture's makes the text lower case).",
                     nameof(prefix));
         }
 
