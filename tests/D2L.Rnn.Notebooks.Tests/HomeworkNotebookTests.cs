@@ -56,7 +56,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void SplitsTheTextIntoTrainingValidationAndTheLast100000ForTesting()
     {
-        var output = run.Output("HoldOutTail");
+        var output = run.Output("corpus.Split(");
         Assert.Contains("260,000 characters, vocabulary of 28", output);
         Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", output);
     }
@@ -91,11 +91,12 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         var saved = run.Output("Checkpoint.Save");
         foreach (var name in Models)
         {
-            var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt): reloaded validation perplexity ([\d.]+) \(before saving ([\d.]+)\)");
+            var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt) \(letters-only\): reloaded validation perplexity ([\d.]+) \(before saving ([\d.]+)\)");
             Assert.True(m.Success, saved);
             Assert.Equal(m.Groups[3].Value, m.Groups[2].Value);
             Assert.Equal(best[name], Number(m.Groups[2].Value), 3);
             Assert.True(File.Exists(Path.Combine(run.OutputFolder, "models", m.Groups[1].Value)), m.Groups[1].Value);
+            Assert.True(File.Exists(Path.Combine(run.OutputFolder, "models", Path.ChangeExtension(m.Groups[1].Value, ".pt"))), "no PyTorch file");
         }
     }
 
