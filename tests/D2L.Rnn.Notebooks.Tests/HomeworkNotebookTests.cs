@@ -170,6 +170,55 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         Assert.Matches(@"(?m)^(RNN|GRU|LSTM|LSTM, 2 layers), longer\s+[\d.]+\s+[\d.]+\s*$", tested);
     }
 
+    /// <summary>
+    /// notebooks/homework8-shakespeare.cs on the same budget prints every line of the notebook's tables and results with
+    /// the same numbers (timings aside; 0.5% apart at most, for the reference path's and the evaluator's float rounding
+    /// with the app's two intra-op threads against the notebook's one), and writes its charts as standalone pages.
+    /// </summary>
+    [Fact]
+    public void TheFileBasedAppPrintsTheNotebooksTablesForTheSameBudget()
+    {
+        var output = Repo.NewScratchFolder("homework-app");
+        try
+        {
+            var (exit, printed) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(25), "dotnet", ["run", "notebooks/homework8-shakespeare.cs"],
+                ("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "260000"), ("D2L_OUTPUT_DIR", output));
+            Assert.True(exit == 0, printed);
+            var app = printed.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            var compared = 0;
+            foreach (var line in run.Results.SelectMany(r => r.StandardOutput.Split('\n')).Select(l => l.TrimEnd('\r')).Where(IsResult))
+            {
+                var twin = app.FirstOrDefault(a => Shape(a) == Shape(line));
+                Assert.True(twin is not null, $"The app does not print the notebook's line:\n{line}");
+                var (ours, theirs) = (Numbers(line), Numbers(twin!));
+                for (var i = 0; i < ours.Count; i++)
+                    Assert.True(Math.Abs(ours[i] - theirs[i]) <= 0.005 * Math.Abs(ours[i]) + 1e-9, $"notebook: {line}\napp:      {twin}");
+                compared++;
+            }
+            Assert.True(compared >= 40, $"only {compared} result lines compared");
+            foreach (var chart in new[] { "homework8-models.html", "homework8-sweep.html", "homework8-ngram.html" })
+                Assert.Contains("Plotly.newPlot", File.ReadAllText(Path.Combine(output, chart)));
+        }
+        finally
+        {
+            Directory.Delete(output, true);
+        }
+    }
+
+    // The lines that carry results: splits, per-model lines and table rows, the sweep's rows and choices, the best run.
+    private static bool IsResult(string line) =>
+        Regex.IsMatch(line, @"^(training on|\d[\d,]* characters|\d+ epochs each|(RNN|GRU|LSTM|MLP)[ ,]|(hidden units|embedding length|clipping θ|learning rate|epochs) |best |kept epoch|always )")
+        && !line.Contains("(argmax)") && !line.Contains("(sampled)");
+
+    // Timings are not results: the seconds per epoch, and the sweep's seconds column.
+    private static string WithoutTimings(string line) =>
+        Regex.Replace(Regex.Replace(line, @"[\d.]+ s/epoch", "s/epoch"), @"^((?:hidden units|embedding length|clipping θ|learning rate|epochs)\s+\S+\s+[\d.]+\s+[\d.]+)\s+[\d.]+$", "$1");
+
+    private static string Shape(string line) => Regex.Replace(WithoutTimings(line), @"\d+(?:[.,]\d+)*", "#");
+
+    private static List<double> Numbers(string line) =>
+        Regex.Matches(WithoutTimings(line), @"\d+(?:[.,]\d+)*").Select(m => Number(m.Value.Replace(",", ""))).ToList();
+
     [Fact]
     public void TabulatesWeightsAndMultiplyAddsOfEveryModel()
     {
