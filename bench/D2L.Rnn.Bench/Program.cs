@@ -6,7 +6,8 @@
 //   dotnet run -c Release --project bench/D2L.Rnn.Bench -- [--epochs N] [--threads N] [--mem-epochs N] [--quick]
 //                                                        [--cells rnn,gru,lstm] [--layers N] [--paths reference,fast]
 //                                                        [--no-memory] [--no-pytorch]
-//   (--help describes them)
+//   dotnet run -c Release --project bench/D2L.Rnn.Bench -- --micro [--quick]
+//   (--help describes them; --micro times the fast path's choices against their alternatives, MicroBench)
 //
 // "reference" is TrainOptions.UseFastPath = false: one-hot input, TorchSharp's modules, autograd; "fast" is the
 // default, which for an RNN, GRU or LSTM trains with the hand-written step split over --threads cores.
@@ -26,6 +27,12 @@ set_num_threads(options.Threads);
 var report = new Reporter(options.Threads);
 var probeStart = MachineProbe.GemmGflops();
 report.Emit("probe.start.gemm_32x256x256_1_thread", probeStart, "GFLOP/s", "machine speed before the runs");
+if (options.Micro)
+{
+    MicroBench.Run(report, options.Quick);
+    EmitEndProbe();
+    return 0;
+}
 
 CharCorpus full;
 try
@@ -152,8 +159,7 @@ else
             report.Emit($"train.{name}.ours_over_pytorch", ratio, "x", options.Paths.Contains("fast") ? "fast path" : "reference path");
     }
 }
-var probeEnd = MachineProbe.GemmGflops();
-report.Emit("probe.end.gemm_32x256x256_1_thread", probeEnd, "GFLOP/s", "machine speed after the runs");
+var probeEnd = EmitEndProbe();
 
 // 4. How much of the machine each training figure used: achieved ÷ (probe × threads).
 var limit = TrainingWork.LimitGflops(probeStart, probeEnd, options.Threads);
@@ -162,6 +168,13 @@ foreach (var (what, gflops) in achieved)
     report.Emit($"{what}.fraction_of_limit", gflops / limit, "fraction", $"{what}.gflops / limit.gflops");
 
 return 0;
+
+double EmitEndProbe()
+{
+    var gflops = MachineProbe.GemmGflops();
+    report.Emit("probe.end.gemm_32x256x256_1_thread", gflops, "GFLOP/s", "machine speed after the runs");
+    return gflops;
+}
 
 void EmitGflops(string what, double tokensPerSecond, double multiplyAddsPerToken)
 {

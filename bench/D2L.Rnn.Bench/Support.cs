@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace D2L.Rnn.Bench;
 
 /// <summary>Command-line options (System.CommandLine: <c>--help</c> lists them).</summary>
-internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, int Layers, bool Memory, string[] Paths, bool PyTorch)
+internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool Quick, string[] Cells, int Layers, bool Memory, string[] Paths, bool PyTorch, bool Micro)
 {
     private static readonly string[] CellKinds = ["rnn", "gru", "lstm"];
     private static readonly string[] PathNames = ["reference", "fast"];
@@ -31,6 +31,11 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
         var paths = ListOption("--paths", "Training paths, in this order (the first one also warms the process up)", PathNames);
         var noMemory = new Option<bool>("--no-memory") { Description = "Skip the memory run." };
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch peer (bench/pytorch/d2l_rnn.py)." };
+        var micro = new Option<bool>("--micro")
+        {
+            Description = "Only the micro-benchmarks: each choice of the fast path's code timed against its alternative, " +
+                "with the shapes it uses (about half a minute; a few seconds with --quick). Ignores the training options.",
+        };
         foreach (var option in new Option<int?>[] { epochs, memEpochs })
             option.Validators.Add(r =>
             {
@@ -47,7 +52,7 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
             "(chars/s) and memory of D2L.Rnn on the Time Machine, then the same training in PyTorch when a python3 with " +
             "torch is found (named with its BLAS). Prints one JSON object per measurement.")
         {
-            epochs, threads, memEpochs, quick, cells, layers, paths, noMemory, noPyTorch,
+            epochs, threads, memEpochs, quick, cells, layers, paths, noMemory, noPyTorch, micro,
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -66,7 +71,8 @@ internal sealed record BenchOptions(int Epochs, int Threads, int MemEpochs, bool
         var isQuick = result.GetValue(quick);
         return new BenchOptions(
             result.GetValue(epochs) ?? (isQuick ? 1 : 5), result.GetValue(threads), result.GetValue(memEpochs) ?? (isQuick ? 20 : 200),
-            isQuick, result.GetValue(cells)!, result.GetValue(layers), !result.GetValue(noMemory), result.GetValue(paths)!, !result.GetValue(noPyTorch));
+            isQuick, result.GetValue(cells)!, result.GetValue(layers), !result.GetValue(noMemory), result.GetValue(paths)!, !result.GetValue(noPyTorch),
+            result.GetValue(micro));
     }
 
     /// <summary>A comma-separated list drawn from <paramref name="allowed"/> (all of them by default).</summary>

@@ -8,7 +8,8 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// The README's benchmark command runs and prints what it promises: one JSON object per line with the machine,
 /// date, threads, measurement, value and unit (or a warning). Speeds are not asserted here (they belong to the
 /// benchmark); what is asserted is that both paths train to the same perplexity, that every number is a real number,
-/// that every training figure has its GFLOP/s and fraction of the limit, and that the peer names its BLAS.
+/// that every training figure has its GFLOP/s and fraction of the limit, and that the peer names its BLAS. The
+/// micro-benchmarks (--micro) print every choice they time, both timings and their ratio, not which one wins.
 /// </summary>
 public class BenchCommandTests
 {
@@ -24,18 +25,8 @@ public class BenchCommandTests
     {
         var (exit, output) = Bench("--quick", "--cells", "rnn", "--no-memory", "--threads", "2");
         Assert.True(exit == 0, output);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var lines = JsonLines(output, threads: 2);
         var byName = lines.ToDictionary(l => (string)l["what"]!, l => l);
-        foreach (var line in lines)
-        {
-            foreach (var field in new[] { "machine", "date", "threads", "what" })
-                Assert.True(line.ContainsKey(field), $"{line.ToJsonString()} lacks {field}");
-            Assert.Equal(2, (int)line["threads"]!);
-            if (line.ContainsKey("warning")) continue; // a warning line has no value
-            Assert.True(line.ContainsKey("value") && line.ContainsKey("unit"), line.ToJsonString());
-            Assert.True(double.IsFinite((double)line["value"]!) && (double)line["value"]! > 0, line.ToJsonString());
-        }
         double Value(string what) =>
             byName.TryGetValue(what, out var line) ? (double)line["value"]! : throw new Xunit.Sdk.XunitException($"missing {what} in:\n{output}");
         Assert.Equal(170_580, Value("corpus.tokens"));
@@ -86,6 +77,59 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void TheMicroRunTimesEachChoiceOfTheFastPathBesideItsAlternativeBetweenTheProbesAndNothingElse()
+    {
+        var (exit, output) = Bench("--micro", "--quick", "--threads", "2");
+        Assert.True(exit == 0, output);
+        var lines = JsonLines(output, threads: 2);
+        var what = lines.Select(l => (string)l["what"]!).ToList();
+        // (what, the fast path's choice, the alternative, unit): three lines each, in this order.
+        var choices = new (string What, string Chosen, string Alternative, string Unit)[]
+        {
+            ("sigmoid_vs_tanh.16x256", "sigmoid", "tanh", "us/call"),
+            ("sigmoid_vs_tanh.16x1024", "sigmoid", "tanh", "us/call"),
+            ("tanh_through_sigmoid.16x256", "two_sigmoid_two_minus_one", "tanh", "us/call"),
+            ("lstm_gates.16x1024", "one_sigmoid", "sigmoid_and_tanh", "us/call"),
+            ("scalar_argument.addcmul_16x256", "cached_scalar", "number_per_call", "us/call"),
+            ("gru_input_weight_gradient.560x1024", "rows_then_blocks", "strided_blocks", "us/call"),
+            ("column_sums.560x256", "mv_ones", "sum0", "us/call"),
+            ("column_sums.560x1024", "mv_ones", "sum0", "us/call"),
+            ("row_sums.28x560", "mv_ones", "sum1", "us/call"),
+            ("output_layout.28x256x560", "vocab_major", "row_major", "us/call"),
+            ("update_thread", "shard_thread", "caller_2_threads", "ms/minibatch"),
+        };
+        var expected = choices
+            .SelectMany(c => new[] { $"micro.{c.What}.{c.Chosen}", $"micro.{c.What}.{c.Alternative}", $"micro.{c.What}.alternative_over_chosen" })
+            .Prepend("probe.start.gemm_32x256x256_1_thread").Append("probe.end.gemm_32x256x256_1_thread");
+        Assert.Equal(expected, what); // no corpus, no training: only the probes and the micro-benchmarks
+        foreach (var (name, chosen, alternative, unit) in choices)
+        {
+            var (c, a, ratio) = (lines[what.IndexOf($"micro.{name}.{chosen}")], lines[what.IndexOf($"micro.{name}.{alternative}")],
+                lines[what.IndexOf($"micro.{name}.alternative_over_chosen")]);
+            Assert.Equal([unit, unit, "x"], new[] { c, a, ratio }.Select(l => (string)l["unit"]!));
+            Assert.Equal((double)a["value"]! / (double)c["value"]!, (double)ratio["value"]!, 0.01 * (double)ratio["value"]!);
+        }
+    }
+
+    /// <summary>The JSON lines of <paramref name="output"/>, each with the fields every line has and a positive real value
+    /// (or a warning).</summary>
+    private static List<JsonObject> JsonLines(string output, int threads)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        foreach (var line in lines)
+        {
+            foreach (var field in new[] { "machine", "date", "threads", "what" })
+                Assert.True(line.ContainsKey(field), $"{line.ToJsonString()} lacks {field}");
+            Assert.Equal(threads, (int)line["threads"]!);
+            if (line.ContainsKey("warning")) continue; // a warning line has no value
+            Assert.True(line.ContainsKey("value") && line.ContainsKey("unit"), line.ToJsonString());
+            Assert.True(double.IsFinite((double)line["value"]!) && (double)line["value"]! > 0, line.ToJsonString());
+        }
+        return lines;
+    }
+
+    [Fact]
     public void BadInputIsNamedWithExit2AndHelpListsEveryOption()
     {
         var (exit, output) = Bench("--paths", "turbo");
@@ -97,7 +141,7 @@ public class BenchCommandTests
         Assert.Contains("'--no-such-option'", output);
         (exit, output) = Bench("--help");
         Assert.Equal(0, exit);
-        foreach (var option in new[] { "--epochs", "--threads", "--mem-epochs", "--quick", "--cells", "--layers", "--paths", "--no-memory", "--no-pytorch" })
+        foreach (var option in new[] { "--epochs", "--threads", "--mem-epochs", "--quick", "--cells", "--layers", "--paths", "--no-memory", "--no-pytorch", "--micro" })
             Assert.Contains(option, output);
     }
 }

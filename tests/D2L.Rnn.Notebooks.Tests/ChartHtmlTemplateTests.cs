@@ -52,7 +52,8 @@ public class ChartHtmlTemplateTests
         ChartHtmlTemplate.Perplexity.Render(curves);
         var timer = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 100; i++) ChartHtmlTemplate.Perplexity.Render(curves);
-        // Plotly.NET takes about 200 ms per chart here; the template a fraction of a millisecond.
+        // The bound is far below what a chart through Plotly.NET takes (the reason for the template) and far above what
+        // a render needs, so that a busy machine does not fail it.
         Assert.True(timer.Elapsed.TotalMilliseconds / 100 < 20, $"{timer.Elapsed.TotalMilliseconds / 100:F2} ms per render");
     }
 

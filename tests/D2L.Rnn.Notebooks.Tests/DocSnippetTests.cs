@@ -9,8 +9,7 @@ namespace D2L.Rnn.Notebooks.Tests;
 public class DocSnippetTests
 {
     // Enough for the homework recipe's held-out 150,000 characters plus a training part; one epoch each. One libtorch
-    // thread: on a busy 2-core machine (load 8) its two threads waited on each other, and the recipe took 5 min 55 s
-    // instead of 30 s.
+    // thread: on a busy 2-core machine its two threads waited on each other, and the recipe took many times as long.
     private static readonly (string, string)[] SmallBudget = [("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "160000"), ("OMP_NUM_THREADS", "1")];
 
     [Fact]

@@ -147,7 +147,7 @@ public class ShardRunnerTests(ITestOutputHelper output)
     {
         var dice = Random.Shared.Next(100);
         if (dice < 60) Thread.SpinWait(Random.Shared.Next(50)); // tiny: a shard is as likely to finish first as last
-        else if (dice < 85) Thread.SpinWait(Random.Shared.Next(3_000)); // up to about 0.1 ms
+        else if (dice < 85) Thread.SpinWait(Random.Shared.Next(3_000)); // longer: the shards finish far apart
         else if (dice < 90) Thread.Yield();
         else if (dice < 93) Thread.Sleep(0);
         else Thread.Sleep(3); // longer than the 2 ms a waiting thread used to spin before it blocked

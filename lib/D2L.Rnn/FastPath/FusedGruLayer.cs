@@ -74,7 +74,8 @@ internal sealed class FusedGruLayer : FusedLayer
             var i = t - 1;
             _rza[i].addmm_(_hAt[t - 1], p.WeightHhT, 1, 1); // r̂, ẑ and aₜ = hₜ₋₁ W_hnᵀ + b_hn
             _rz[i].sigmoid_();
-            // nₜ = tanh(n̂) = 2σ(2n̂) − 1: libtorch's sigmoid is about three times faster than its tanh here.
+            // nₜ = tanh(n̂) = 2σ(2n̂) − 1: libtorch's sigmoid is so much faster than its tanh on these shapes that it
+            // wins with the two extra calls (docs/performance.md).
             _n[i].addcmul_(_r[i], _a[i], FusedConstants.Two).sigmoid_().mul_(Two).sub_(One);
             _hAt[t].copy_(_n[i]).lerp_(_hAt[t - 1], _z[i]); // n + z(hₜ₋₁ − n)
         }
@@ -103,7 +104,8 @@ internal sealed class FusedGruLayer : FusedLayer
             if (t > 1) _dhAt[i - 1].addcmul_(_dhAt[i], _z[i], FusedConstants.One).addmm_(_dRza[i], p.WeightHh);
         }
 
-        // Weight gradients of all steps at once; column sums as products with ones: far faster than sum(0) here.
+        // Weight gradients of all steps at once; column sums as products with ones, faster than sum(0) on these shapes
+        // (docs/performance.md).
         var dRza = dGates.narrow(1, 0, 3 * h);
         var dRz = dGates.narrow(1, 0, 2 * h);
         var dN = Block(dGates, 3);
@@ -114,8 +116,8 @@ internal sealed class FusedGruLayer : FusedLayer
         // W_ih's rows are [r, z, n]: the gradients' blocks 0, 1 and 3.
         if (_dGatesByToken is { } byToken)
         {
-            // index_add_ of whole contiguous rows, then the blocks W_ih has: measured 7 times faster than index_add_
-            // of the column blocks, which are strided.
+            // index_add_ of whole contiguous rows, then the blocks W_ih has: much faster than index_add_ of the
+            // column blocks, which are strided (docs/performance.md).
             byToken.zero_().index_add_(0, xIndex, dGates, 1);
             grads.WeightIhT.narrow(1, 0, 2 * h).copy_(byToken.narrow(1, 0, 2 * h));
             grads.WeightIhT.narrow(1, 2 * h, h).copy_(Block(byToken, 3));

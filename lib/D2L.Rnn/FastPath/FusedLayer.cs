@@ -20,7 +20,7 @@ internal abstract class FusedLayer : IDisposable
     protected readonly Tensor _h;            // (steps + 1, batch, H): h₀ … h_T
     protected readonly Tensor[] _hAt;        // views _h[t]
     protected readonly Tensor _hOut, _hIn;   // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    protected readonly Tensor _ones;         // the output's (steps·batch) of 1: column sums as a product, far faster than sum(0) here
+    protected readonly Tensor _ones;         // FusedOutput.Ones, (steps·batch) of 1: column sums as products (docs/performance.md)
     protected readonly ShardTensors _kept = new(); // every buffer and view, the derived cell's included
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps; <paramref name="ones"/>

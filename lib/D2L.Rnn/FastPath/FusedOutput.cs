@@ -24,7 +24,8 @@ internal sealed class FusedOutput : IDisposable
         Ones = ones([rows], device: device).DetachFromDisposeScope();
     }
 
-    /// <summary>(rows) of 1: column sums as a matrix-vector product, far faster than sum(0) here.</summary>
+    /// <summary>(rows) of 1: the layers' column sums as matrix-vector products, faster than sum(0) on their shapes
+    /// (docs/performance.md); ∂b_out, a row sum, takes it too, at about the speed of sum(1).</summary>
     public Tensor Ones { get; }
 
     /// <summary>
@@ -36,7 +37,7 @@ internal sealed class FusedOutput : IDisposable
     {
         var p = _p;
         // Vocabulary-major: scoresᵀ = W_out hᵀ + b_out is (vocab, rows). This layout computes the product and the
-        // softmax over 28 scores measurably faster than (rows, vocab).
+        // softmax over 28 scores faster than (rows, vocab) (docs/performance.md).
         var yRow = yIndex.unsqueeze(0);
         var logProbs = addmm(p.BiasOutColumn, p.WeightOut, hOut.t(), 1, 1).log_softmax(0);
         var lossSum = logProbs.gather(0, yRow).sum().neg_();

@@ -55,8 +55,9 @@ internal sealed class FusedRnnLayer : FusedLayer
         }
         else
         {
-            // tanh runs on sₜ = σ(2zₜ), because tanh(z) = 2σ(2z) − 1 and libtorch's sigmoid is about three times
-            // faster than its tanh here. With hₜ₋₁ = 2sₜ₋₁ − 1:  2zₜ = 2(xₜ W_ihᵀ + b − W_hh·1) + 4 sₜ₋₁ W_hhᵀ.
+            // tanh runs on sₜ = σ(2zₜ), because tanh(z) = 2σ(2z) − 1 and libtorch's sigmoid is much faster than its
+            // tanh on these shapes (docs/performance.md). With hₜ₋₁ = 2sₜ₋₁ − 1:
+            // 2zₜ = 2(xₜ W_ihᵀ + b − W_hh·1) + 4 sₜ₋₁ W_hhᵀ.
             for (var t = 1; t <= steps; t++)
                 _hAt[t].addmm_(_hAt[t - 1], p.WeightHhT, 1, 4).sigmoid_();
             _h.mul_(Two).sub_(One); // back to hₜ = 2sₜ − 1, all steps at once

@@ -89,7 +89,7 @@ internal sealed class FusedTraining : ITrainingStep
     {
         // On a shard thread (single-threaded libtorch there), not the caller's: with several intra-op threads on the
         // caller, libtorch's OpenMP workers spin on after the update and take cores from the next minibatch's shards
-        // (measured: half the throughput on 2 cores).
+        // (docs/performance.md times both).
         var norm = 0.0;
         _runner.Run(shard =>
         {

@@ -59,8 +59,8 @@ public sealed record TrainOptions
     /// <summary>
     /// Train a model that the fast path supports (one-hot input: RNN, GRU or LSTM, one or more layers, on the CPU) with
     /// its hand-written gradients, split over the cores: the same gradients as the reference step to float32 rounding,
-    /// several times faster, and the same optimizer. False always uses the reference: TorchSharp's modules and autograd,
-    /// as d2l's <c>train_ch8</c>. <see cref="TrainResult.Path"/> says which ran.
+    /// faster (docs/performance.md measures by how much), and the same optimizer. False always uses the reference:
+    /// TorchSharp's modules and autograd, as d2l's <c>train_ch8</c>. <see cref="TrainResult.Path"/> says which ran.
     /// </summary>
     public bool UseFastPath { get; init; } = true;
 
