@@ -27,7 +27,12 @@ internal sealed class FusedLayerParameters : IDisposable
         BiasIh = rnn[$"bias_ih_l{layer}"];
         BiasHh = rnn[$"bias_hh_l{layer}"];
         Hiddens = (int)WeightHh.shape[1];
-        var width = kind == CellKind.Gru ? 4 * Hiddens : (int)WeightHh.shape[0]; // G, or the GRU's four blocks
+        var width = kind switch // G, or the GRU's four blocks (see InputBias)
+        {
+            CellKind.Gru => 4 * Hiddens,
+            CellKind.Rnn or CellKind.Lstm => (int)WeightHh.shape[0],
+            _ => throw new NotSupportedException($"The input terms of a {kind} layer are not laid out here: say how in InputBias and Refresh."),
+        };
         using var scope = NewDisposeScope(); // frees intermediates; what is kept is detached from it
         WeightHhT = WeightHh.t().DetachFromDisposeScope();
         WeightIhT = WeightIh.t().DetachFromDisposeScope();

@@ -21,12 +21,8 @@ internal sealed class FusedShard : IDisposable
         Gradients = parameters.NewGradientBuffer();
     }
 
-    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) => parameters.Kind switch
-    {
-        CellKind.Gru => new FusedGruLayer(parameters, batch, steps, ones),
-        CellKind.Lstm => new FusedLstmLayer(parameters, batch, steps, ones),
-        _ => new FusedRnnLayer(parameters, batch, steps, ones),
-    };
+    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
+        Cells.Of(parameters.Kind).NewFastLayer(parameters, batch, steps, ones);
 
     /// <summary>This shard's gradients, one flat buffer (<see cref="FusedGradients"/>), overwritten by every step.</summary>
     public FusedGradients Gradients { get; }

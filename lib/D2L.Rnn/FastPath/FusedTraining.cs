@@ -29,6 +29,7 @@ internal sealed class FusedTraining : ITrainingStep
             ? $"the model is on {model.Device}: the fast path runs on the CPU (on a GPU, cuDNN's layers are the right choice)"
         // The fused step reads one-hot input (its input table is W_ihᵀ row by token).
         : model.Embedding is not null ? "the model has an embedding: the fast path reads one-hot input"
+        : !Cells.Of(model.Config.Kind).HasFastLayer ? $"the fast path has no hand-written {Cells.Of(model.Config.Kind).Name} layer"
         : !model.NoDropoutBetweenLayers
             ? "the stacked layer was built outside the library, and TorchSharp does not say whether it applies dropout between its layers (build the model from a ModelConfig)"
         : model.Linear.weight!.dtype != ScalarType.Float32 ? $"the parameters are {model.Linear.weight!.dtype}, not float32"

@@ -23,7 +23,9 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
     /// <summary>For people: "GRU, 28 tokens, 256 hidden units, 1 layer, one-hot input".</summary>
     public override string ToString()
     {
-        var cell = Kind == CellKind.Rnn ? $"RNN ({Nonlinearity.ToString().ToLowerInvariant()})" : Kind.ToString().ToUpperInvariant();
+        var known = Enum.IsDefined(Kind) ? Cells.Of(Kind) : null;
+        var cell = known is null ? Kind.ToString()
+            : known.TakesNonlinearity ? $"{known.Name} ({Nonlinearity.ToString().ToLowerInvariant()})" : known.Name;
         var input = EmbeddingSize is { } e ? $"embedding of {e}" : "one-hot input";
         return $"{cell}, {VocabSize} tokens, {NumHiddens} hidden units, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}, {input}";
     }
@@ -52,7 +54,7 @@ public sealed record ModelConfig(CellKind Kind, int VocabSize, int NumHiddens = 
         if (EmbeddingSize is <= 0)
             throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "The embedding size must be positive (or null for one-hot input).");
         if (!Enum.IsDefined(Nonlinearity)) throw new ArgumentOutOfRangeException(nameof(Nonlinearity), Nonlinearity, "Unknown nonlinearity.");
-        if (Kind != CellKind.Rnn && Nonlinearity != Nonlinearity.Tanh)
+        if (!Cells.Of(Kind).TakesNonlinearity && Nonlinearity != Nonlinearity.Tanh)
             throw new ArgumentException($"Only a plain RNN takes a nonlinearity; a {Kind.ToString().ToUpperInvariant()} has its own gates: leave Nonlinearity at Tanh (the default).", nameof(Nonlinearity));
     }
 }

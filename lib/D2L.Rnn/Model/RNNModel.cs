@@ -121,25 +121,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     public (Tensor Y, RnnState State) Recur(Tensor x, RnnState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        switch (rnn)
-        {
-            case LSTM lstm:
-            {
-                if (state.Cell is null) throw new ArgumentException("An LSTM needs a state with a memory cell: start from model.BeginState(batchSize).", nameof(state));
-                var (y, h, c) = lstm.call(x, (state.Hidden, state.Cell));
-                return (y, new RnnState(h, c));
-            }
-            case GRU gru:
-            {
-                var (y, h) = gru.call(x, state.Hidden);
-                return (y, new RnnState(h));
-            }
-            default:
-            {
-                var (y, h) = ((RNN)rnn).call(x, state.Hidden);
-                return (y, new RnnState(h));
-            }
-        }
+        return Cells.Of(Config.Kind).Run(rnn, x, state);
     }
 
     /// <summary>
@@ -151,7 +133,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         device ??= Device;
         long[] shape = [Config.NumLayers, batchSize, Config.NumHiddens];
-        return Config.Kind == CellKind.Lstm
+        return Cells.Of(Config.Kind).HasMemoryCell
             ? new RnnState(zeros(shape, device: device), zeros(shape, device: device))
             : new RnnState(zeros(shape, device: device));
     }
