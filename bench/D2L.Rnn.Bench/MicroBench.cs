@@ -39,7 +39,7 @@ internal static class MicroBench
         UpdateThread(report, quick ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(4));
     }
 
-    // tanh z = 2σ(2z) − 1 (FusedRnnLayer, FusedGruLayer, FusedLstmLayer).
+    // tanh z = 2σ(2z) − 1 (FastRnnLayer, FastGruLayer, FastLstmLayer).
     private static void Activations(Comparer compare)
     {
         foreach (var width in new[] { Hiddens, 4 * Hiddens })
@@ -65,7 +65,7 @@ internal static class MicroBench
             "and tanh_ on g; each after a copy of the arguments");
     }
 
-    // FusedConstants: Scalars made once, against a number converted to a Scalar at every call.
+    // FastConstants: Scalars made once, against a number converted to a Scalar at every call.
     private static void ScalarArguments(Comparer compare)
     {
         var (x, a, b) = (zeros(Batch, Hiddens), randn(Batch, Hiddens), randn(Batch, Hiddens));
@@ -74,7 +74,7 @@ internal static class MicroBench
             "number_per_call", () => x.addcmul_(a, b, 1f), "x.addcmul_(a, b, value)");
     }
 
-    // FusedGruLayer.Backward, first layer: ∂W_ihᵀ (vocab, 3H) from the gate gradients [∂r̂, ∂ẑ, ∂a, ∂n̂] by token.
+    // FastGruLayer.Backward, first layer: ∂W_ihᵀ (vocab, 3H) from the gate gradients [∂r̂, ∂ẑ, ∂a, ∂n̂] by token.
     private static void GruInputWeightGradient(Comparer compare)
     {
         long h = Hiddens;
@@ -97,8 +97,8 @@ internal static class MicroBench
             $"index_add_ of {Rows} rows into {Vocab} by token: whole rows then blocks [0, 1, 3], or the blocks themselves");
     }
 
-    // Bias gradients: column sums of (rows, G) as a product with a vector of ones (FusedLayer, FusedGruLayer,
-    // FusedLstmLayer), and the output's row sums of (vocab, rows) the same way (FusedOutput).
+    // Bias gradients: column sums of (rows, G) as a product with a vector of ones (FastLayer, FastGruLayer,
+    // FastLstmLayer), and the output's row sums of (vocab, rows) the same way (FastOutput).
     private static void Sums(Comparer compare)
     {
         var ones = torch.ones(Rows);
@@ -113,7 +113,7 @@ internal static class MicroBench
             () => rowSum.copy_(scores.sum(1)), "the output bias gradient, into a preallocated (vocab) buffer");
     }
 
-    // FusedOutput: scoresᵀ = W_out hᵀ + b_out, (vocab, rows), with log_softmax over dimension 0, against
+    // FastOutput: scoresᵀ = W_out hᵀ + b_out, (vocab, rows), with log_softmax over dimension 0, against
     // scores = h W_outᵀ + b_out, (rows, vocab), with log_softmax over dimension 1.
     private static void OutputLayout(Comparer compare)
     {
@@ -127,7 +127,7 @@ internal static class MicroBench
             () => addmm(bias, h, weightT, 1, 1).log_softmax(1), "the output product and log_softmax of a shard");
     }
 
-    // FusedTraining.Update: the gradient sum, clipping and SGD step on a shard thread, against on the caller with two
+    // FastTrainingStep.Update: the gradient sum, clipping and SGD step on a shard thread, against on the caller with two
     // intra-op threads, each followed at once by the next minibatch's shards (TwoShardMinibatch).
     private static void UpdateThread(Reporter report, TimeSpan budget)
     {

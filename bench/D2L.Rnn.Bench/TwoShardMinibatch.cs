@@ -8,7 +8,7 @@ namespace D2L.Rnn.Bench;
 /// run a shard's products single-threaded (a one-layer RNN's, 16 sequences of 35 steps, 256 hidden units, vocabulary
 /// 28: forward, output, back through time, weight gradients), then the update (the shards' gradient sum, d2l's
 /// clipping and TorchSharp's SGD on that RNN's parameters) runs either on shard thread 0, single-threaded, as
-/// <c>FusedTraining.Update</c> does, or on the calling thread with its intra-op threads.
+/// <c>FastTrainingStep.Update</c> does, or on the calling thread with its intra-op threads.
 /// </summary>
 internal sealed class TwoShardMinibatch : IDisposable
 {
@@ -27,7 +27,7 @@ internal sealed class TwoShardMinibatch : IDisposable
         _parameters = _model.parameters().ToArray();
         var size = _parameters.Sum(p => p.numel());
         _gradients = Enumerable.Range(0, Shards).Select(_ => randn(size).mul_(1e-3).DetachFromDisposeScope()).ToArray();
-        // The optimizer reads shard 0's buffer as the parameters' gradients, as in FusedTraining.
+        // The optimizer reads shard 0's buffer as the parameters' gradients, as in FastTrainingStep.
         long offset = 0;
         foreach (var p in _parameters)
         {
@@ -87,7 +87,7 @@ internal sealed class TwoShardMinibatch : IDisposable
         _model.Dispose();
     }
 
-    /// <summary>A shard's buffers and its products, in the order of <c>FusedRnnLayer</c> and <c>FusedOutput</c>.</summary>
+    /// <summary>A shard's buffers and its products, in the order of <c>FastRnnLayer</c> and <c>FastOutput</c>.</summary>
     private sealed class Shard : IDisposable
     {
         private readonly Tensor _weightHh, _weightHhT, _weightOut;

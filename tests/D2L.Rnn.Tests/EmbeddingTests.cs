@@ -160,11 +160,11 @@ public sealed class EmbeddingTests(ITestOutputHelper output) : IDisposable
     {
         using var embedded = new RNNModel(Config(kind));
         using var oneHot = new RNNModel(new ModelConfig(kind, VocabSize, Hiddens));
-        Assert.Contains("embedding", FusedTraining.Unsupported(embedded));
+        Assert.Contains("embedding", FastTrainingStep.Unsupported(embedded));
         using var sgd = optim.SGD(oneHot.parameters(), 1);
-        Assert.Null(FastTraining.TryCreate(embedded, 16, 5, sgd, 1, 1).Step);
-        Assert.Throws<ArgumentException>(() => new FusedParameters(embedded));
-        var (step, _) = FastTraining.TryCreate(oneHot, 16, 5, sgd, 1, 1);
+        Assert.Null(FastTrainingStep.TryCreate(embedded, 16, 5, sgd, 1, 1).Step);
+        Assert.Throws<ArgumentException>(() => new FastParameters(embedded));
+        var (step, _) = FastTrainingStep.TryCreate(oneHot, 16, 5, sgd, 1, 1);
         using (step) Assert.NotNull(step);
     }
 
@@ -188,7 +188,7 @@ public sealed class EmbeddingTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(4, perplexities.Length);
         Assert.All(perplexities, p => Assert.True(double.IsFinite(p)));
         Assert.True(perplexities[^1] < perplexities[0] * 0.9, $"perplexity {string.Join(" → ", perplexities)}");
-        // Declined by the fast path, the run is the module path's, update for update.
+        // Declined by the fast path, the run is the reference path's, update for update.
         Assert.Equal(perplexities, Run(useFastPath: false).Epochs.Select(e => e.Perplexity));
     }
 }

@@ -94,7 +94,7 @@ public class TrainerTests
     [Theory]
     [InlineData(false, CellKind.Rnn, false)]
     [InlineData(true, CellKind.Lstm, false)]
-    [InlineData(false, CellKind.Rnn, true)] // the fused step, with its shard threads
+    [InlineData(false, CellKind.Rnn, true)] // the fast step, with its shard threads
     [InlineData(true, CellKind.Rnn, true)]
     [InlineData(false, CellKind.Gru, true)]
     [InlineData(false, CellKind.Lstm, true)]
@@ -113,7 +113,7 @@ public class TrainerTests
 
     [Theory]
     [InlineData(false, 1e37, 1e37)]
-    [InlineData(true, 1e37, 1e37)] // the fused step checks the loss before its update too
+    [InlineData(true, 1e37, 1e37)] // the fast step checks the loss before its update too
     // The loss stays finite in float32 while its perplexity overflows: divergence all the same.
     [InlineData(false, 1e30, double.PositiveInfinity)]
     [InlineData(true, 1e30, double.PositiveInfinity)]

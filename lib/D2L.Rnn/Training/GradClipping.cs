@@ -17,7 +17,7 @@ public static class GradClipping
         return ClipGradients(parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList(), theta);
     }
 
-    /// <summary>The same on the gradient tensors themselves (the fused training step keeps them in one flat buffer).</summary>
+    /// <summary>The same on the gradient tensors themselves (the fast path keeps them in one flat buffer).</summary>
     internal static double ClipGradients(IReadOnlyList<Tensor> grads, double theta)
     {
         if (!(theta > 0)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "The clipping threshold must be positive.");

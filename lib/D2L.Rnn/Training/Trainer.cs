@@ -114,12 +114,12 @@ public static class Trainer
     {
         if (options.UseFastPath)
         {
-            var (fast, declined) = FastTraining.TryCreate(model, data.BatchSize, data.NumSteps, optimizer, options.ClipTheta,
+            var (fast, declined) = FastTrainingStep.TryCreate(model, data.BatchSize, data.NumSteps, optimizer, options.ClipTheta,
                 options.Threads ?? Environment.ProcessorCount);
             if (fast is not null) return (fast, null);
-            return (new ModuleTrainingStep(model, optimizer, options.ClipTheta), declined);
+            return (new ReferenceTrainingStep(model, optimizer, options.ClipTheta), declined);
         }
-        return (new ModuleTrainingStep(model, optimizer, options.ClipTheta), null);
+        return (new ReferenceTrainingStep(model, optimizer, options.ClipTheta), null);
     }
 
     // One epoch; when it diverges, the model gets back the weights of the last finished epoch before the error leaves.

@@ -18,9 +18,9 @@ internal sealed class TrainingPathStep : IDisposable
         _model = model;
         _sgd = optim.SGD(model.parameters(), learningRate);
         _step = path == TrainingPath.Fast
-            ? FastTraining.TryCreate(model, batch, steps, _sgd, clipTheta, threads: 2).Step
+            ? FastTrainingStep.TryCreate(model, batch, steps, _sgd, clipTheta, threads: 2).Step
               ?? throw new InvalidOperationException($"The fast path does not take {model.Config}.")
-            : new ModuleTrainingStep(model, _sgd, clipTheta);
+            : new ReferenceTrainingStep(model, _sgd, clipTheta);
     }
 
     /// <summary>Forward and backward on (x, y), (batch, steps) int64, from the zero state: the mean cross-entropy.</summary>
@@ -30,8 +30,8 @@ internal sealed class TrainingPathStep : IDisposable
     public Dictionary<string, Tensor> Gradients()
     {
         var names = _model.named_parameters().Select(p => p.name).ToArray();
-        var gradients = _step is FusedTraining fused
-            ? fused.SummedGradients()
+        var gradients = _step is FastTrainingStep fast
+            ? fast.SummedGradients()
             : _model.parameters().Select(p => p.grad!.detach().clone()).ToArray();
         return names.Zip(gradients).ToDictionary(p => p.First, p => p.Second);
     }

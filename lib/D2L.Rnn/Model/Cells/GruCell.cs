@@ -22,6 +22,6 @@ internal sealed class GruCell : RecurrentCell
 
     public override bool HasFastLayer => true;
 
-    public override FusedLayer NewFastLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FusedGruLayer(parameters, batch, steps, ones);
+    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
+        new FastGruLayer(parameters, batch, steps, ones);
 }

@@ -25,6 +25,6 @@ internal sealed class LstmCell : RecurrentCell
 
     public override bool HasFastLayer => true;
 
-    public override FusedLayer NewFastLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FusedLstmLayer(parameters, batch, steps, ones);
+    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
+        new FastLstmLayer(parameters, batch, steps, ones);
 }

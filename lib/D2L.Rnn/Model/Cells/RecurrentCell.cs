@@ -39,6 +39,6 @@ internal abstract class RecurrentCell
     public virtual bool HasFastLayer => false;
 
     /// <summary>The fast path's hand-written layer for this kind, for a shard of <paramref name="batch"/> sequences.</summary>
-    public virtual FusedLayer NewFastLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
+    public virtual FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
         throw new NotSupportedException($"The fast path has no hand-written {Name} layer.");
 }

@@ -47,6 +47,6 @@ internal sealed class RnnCell : RecurrentCell
 
     public override bool HasFastLayer => true;
 
-    public override FusedLayer NewFastLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FusedRnnLayer(parameters, batch, steps, ones);
+    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
+        new FastRnnLayer(parameters, batch, steps, ones);
 }

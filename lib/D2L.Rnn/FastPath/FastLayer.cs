@@ -11,21 +11,21 @@ namespace D2L.Rnn.FastPath;
 /// Rows are time-major (t·batch + b). The first layer reads tokens (its input terms are rows of the input table),
 /// a layer above reads the hidden states of the layer below and hands the gradient with respect to them back down.
 /// </remarks>
-internal abstract class FusedLayer : IDisposable
+internal abstract class FastLayer : IDisposable
 {
     protected static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
     protected static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
-    protected readonly FusedLayerParameters _p;
+    protected readonly FastLayerParameters _p;
     protected readonly int _batch, _steps, _hiddens;
     protected readonly Tensor _h;            // (steps + 1, batch, H): h₀ … h_T
     protected readonly Tensor[] _hAt;        // views _h[t]
     protected readonly Tensor _hOut, _hIn;   // (steps·batch, H) views of h₁…h_T and h₀…h_{T−1}
-    protected readonly Tensor _ones;         // FusedOutput.Ones, (steps·batch) of 1: column sums as products (docs/performance.md)
+    protected readonly Tensor _ones;         // FastOutput.Ones, (steps·batch) of 1: column sums as products (docs/performance.md)
     protected readonly ShardTensors _kept = new(); // every buffer and view, the derived cell's included
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps; <paramref name="ones"/>
-    /// is the shard's (steps·batch) vector of 1 (<see cref="FusedOutput.Ones"/>).</summary>
-    protected FusedLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones)
+    /// is the shard's (steps·batch) vector of 1 (<see cref="FastOutput.Ones"/>).</summary>
+    protected FastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones)
     {
         _p = parameters;
         (_batch, _steps, _hiddens) = (batch, steps, parameters.Hiddens);
@@ -55,7 +55,7 @@ internal abstract class FusedLayer : IDisposable
     /// Back through time from <see cref="OutputGradient"/>: fills <paramref name="grads"/>, and, for a layer above the
     /// first, writes ∂loss/∂<paramref name="input"/> into <paramref name="inputGradient"/>.
     /// </summary>
-    public abstract void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads);
+    public abstract void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FastLayerGradients grads);
 
     /// <summary>A zeroed (<paramref name="count"/>, batch, <paramref name="width"/>) buffer kept for the layer's life.</summary>
     protected Tensor StepBuffer(int count, long width) =>
@@ -65,7 +65,7 @@ internal abstract class FusedLayer : IDisposable
     /// ∂W_ih, and ∂input for the layer below, from <paramref name="dInputTerms"/> (steps·batch, G): the gradients of
     /// the gate arguments' input parts, in W_ih's row order. The first layer sums them by token.
     /// </summary>
-    protected void InputBackward(Tensor dInputTerms, Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads)
+    protected void InputBackward(Tensor dInputTerms, Tensor xIndex, Tensor? input, Tensor? inputGradient, FastLayerGradients grads)
     {
         if (input is null) grads.WeightIhT.zero_().index_add_(0, xIndex, dInputTerms, 1);
         else grads.WeightIh.addmm_(dInputTerms.t(), input, 0, 1);

@@ -3,10 +3,10 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.FastPath;
 
 /// <summary>
-/// Gradients of all parameters (<see cref="FusedParameters"/>) in one flat buffer, so that the global norm and the
+/// Gradients of all parameters (<see cref="FastParameters"/>) in one flat buffer, so that the global norm and the
 /// clipping are one call each, and the shards' sum one addition.
 /// </summary>
-internal sealed class FusedGradients : IDisposable
+internal sealed class FastGradients : IDisposable
 {
     private readonly List<Tensor> _views = [];
     private long _offset;
@@ -14,7 +14,7 @@ internal sealed class FusedGradients : IDisposable
     /// <param name="layerShapes">Per recurrent layer, the shapes of W_ih (G, inputs) and W_hh (G, H).</param>
     /// <param name="weightOutShape">(vocab, H).</param>
     /// <param name="device">Where the buffer lives.</param>
-    public FusedGradients((long[] WeightIh, long[] WeightHh)[] layerShapes, long[] weightOutShape, Device device)
+    public FastGradients((long[] WeightIh, long[] WeightHh)[] layerShapes, long[] weightOutShape, Device device)
     {
         var size = layerShapes.Sum(s => s.WeightIh[0] * (s.WeightIh[1] + s.WeightHh[1] + 2))
             + weightOutShape[0] * (weightOutShape[1] + 1);
@@ -23,7 +23,7 @@ internal sealed class FusedGradients : IDisposable
         Layers = layerShapes.Select(s =>
         {
             var weightIhT = Take(s.WeightIh[1], s.WeightIh[0]);
-            return new FusedLayerGradients(weightIhT, Keep(weightIhT.t()), Take(s.WeightHh), Take(s.WeightIh[0]), Take(s.WeightIh[0]));
+            return new FastLayerGradients(weightIhT, Keep(weightIhT.t()), Take(s.WeightHh), Take(s.WeightIh[0]), Take(s.WeightIh[0]));
         }).ToArray();
         WeightOut = Take(weightOutShape);
         BiasOut = Take(weightOutShape[0]);
@@ -47,7 +47,7 @@ internal sealed class FusedGradients : IDisposable
     public Tensor Flat { get; }
 
     /// <summary>Each recurrent layer's gradients.</summary>
-    public IReadOnlyList<FusedLayerGradients> Layers { get; }
+    public IReadOnlyList<FastLayerGradients> Layers { get; }
     public Tensor WeightOut { get; }
     public Tensor BiasOut { get; }
 

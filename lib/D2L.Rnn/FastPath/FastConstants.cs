@@ -7,7 +7,7 @@ namespace D2L.Rnn.FastPath;
 /// call makes a native scalar each time, a cost that shows beside an element-wise call on a (16, 256) shard
 /// (docs/performance.md). They live as long as the process.
 /// </summary>
-internal static class FusedConstants
+internal static class FastConstants
 {
     public static readonly Scalar One = 1f;
     public static readonly Scalar Two = 2f;

@@ -19,7 +19,7 @@ namespace D2L.Rnn.FastPath;
 /// back through time is five TorchSharp calls, all in place in buffers allocated once. The state is the pair (h, c):
 /// both carry over to the next minibatch, and gradients stop at its boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedLstmLayer : FusedLayer
+internal sealed class FastLstmLayer : FastLayer
 {
     private readonly Tensor _c;        // (steps + 1, batch, H): c₀ … c_T
     private readonly Tensor _tanhC;    // (steps, batch, H): tanh(cₜ)
@@ -32,7 +32,7 @@ internal sealed class FusedLstmLayer : FusedLayer
     private readonly Tensor[] _dhAt, _dcAt, _dc3, _dcFactorAt, _dGatesAt, _dIfg, _dO;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedLstmLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
+    public FastLstmLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var h = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
@@ -89,13 +89,13 @@ internal sealed class FusedLstmLayer : FusedLayer
             _g[k].mul_(Two);
             _gatesAt[k].sigmoid_();
             _g[k].mul_(Two).sub_(One);
-            _cAt[t].copy_(_cAt[t - 1]).mul_(_f[k]).addcmul_(_i[k], _g[k], FusedConstants.One);
+            _cAt[t].copy_(_cAt[t - 1]).mul_(_f[k]).addcmul_(_i[k], _g[k], FastConstants.One);
             _tanhCAt[k].copy_(_cAt[t]).mul_(Two).sigmoid_().mul_(Two).sub_(One); // tanh(cₜ), the same way
             _hAt[t].copy_(_tanhCAt[k]).mul_(_o[k]);
         }
     }
 
-    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads)
+    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FastLayerGradients grads)
     {
         var p = _p;
         var (steps, h) = (_steps, (long)_hiddens);
@@ -118,10 +118,10 @@ internal sealed class FusedLstmLayer : FusedLayer
         {
             var k = t - 1;
             _dO[k].mul_(_dhAt[k]);                            // ∂ôₜ
-            _dcAt[k].addcmul_(_dhAt[k], _dcFactorAt[k], FusedConstants.One);      // ∂cₜ, complete
+            _dcAt[k].addcmul_(_dhAt[k], _dcFactorAt[k], FastConstants.One);      // ∂cₜ, complete
             _dIfg[k].mul_(_dc3[k]);                           // ∂îₜ, ∂f̂ₜ, ∂ĝₜ
             if (t == 1) break;
-            _dcAt[k - 1].addcmul_(_dcAt[k], _f[k], FusedConstants.One);
+            _dcAt[k - 1].addcmul_(_dcAt[k], _f[k], FastConstants.One);
             _dhAt[k - 1].addmm_(_dGatesAt[k], p.WeightHh);
         }
 

@@ -10,13 +10,13 @@ namespace D2L.Rnn.FastPath;
 /// </code>
 /// where N is the whole minibatch's token count, so that the shards' gradients add up to the mean's.
 /// </summary>
-internal sealed class FusedOutput : IDisposable
+internal sealed class FastOutput : IDisposable
 {
-    private readonly FusedParameters _p;
+    private readonly FastParameters _p;
     private readonly Tensor _minusOne; // (1, rows) of −1: subtracts onehot(y) from softmax
 
     /// <summary>For <paramref name="rows"/> = steps · batch outputs per step of training.</summary>
-    public FusedOutput(FusedParameters parameters, long rows)
+    public FastOutput(FastParameters parameters, long rows)
     {
         _p = parameters;
         var device = parameters.WeightOut.device;
@@ -33,7 +33,7 @@ internal sealed class FusedOutput : IDisposable
     /// <paramref name="yIndex"/> (rows). Writes ∂loss/∂h into <paramref name="dh"/> (rows, H), ∂W_out and ∂b_out into
     /// <paramref name="grads"/>; returns the summed loss (a scalar tensor in the caller's dispose scope).
     /// </summary>
-    public Tensor LossAndBackward(Tensor hOut, Tensor yIndex, Tensor dh, FusedGradients grads, long tokensInMinibatch)
+    public Tensor LossAndBackward(Tensor hOut, Tensor yIndex, Tensor dh, FastGradients grads, long tokensInMinibatch)
     {
         var p = _p;
         // Vocabulary-major: scoresᵀ = W_out hᵀ + b_out is (vocab, rows). This layout computes the product and the

@@ -13,13 +13,13 @@ namespace D2L.Rnn.FastPath;
 /// The weights stack G = 1, 3 or 4 blocks of H rows, in PyTorch's gate order: RNN one block, GRU r, z, n, LSTM i, f,
 /// g, o. The GRU's input terms have a fourth block, see <see cref="InputBias"/>.
 /// </remarks>
-internal sealed class FusedLayerParameters : IDisposable
+internal sealed class FastLayerParameters : IDisposable
 {
     /// <param name="rnn">The recurrent module's parameters by name.</param>
     /// <param name="layer">Which layer: 0 reads one-hot tokens, the others the layer below.</param>
     /// <param name="kind">RNN, GRU or LSTM.</param>
     /// <param name="nonlinearity">tanh or ReLU, for the RNN.</param>
-    public FusedLayerParameters(IReadOnlyDictionary<string, Parameter> rnn, int layer, CellKind kind, Nonlinearity nonlinearity)
+    public FastLayerParameters(IReadOnlyDictionary<string, Parameter> rnn, int layer, CellKind kind, Nonlinearity nonlinearity)
     {
         (Kind, Nonlinearity) = (kind, nonlinearity);
         WeightIh = rnn[$"weight_ih_l{layer}"];
@@ -60,10 +60,10 @@ internal sealed class FusedLayerParameters : IDisposable
     /// Layers above the first: c, the input terms' constant part (refreshed after every update):
     /// <list type="bullet">
     /// <item>RNN (H): b_ih + b_hh for ReLU, and 2(that − W_hh·1) for tanh, which runs on σ instead (see
-    /// <see cref="FusedRnnLayer"/>); A is W_ihᵀ, doubled for tanh.</item>
+    /// <see cref="FastRnnLayer"/>); A is W_ihᵀ, doubled for tanh.</item>
     /// <item>GRU (4H): [b_ir + b_hr, b_iz + b_hz, b_hn, 2b_in], and A = [W_irᵀ, W_izᵀ, 0, 2W_inᵀ]. b_hn is multiplied
     /// by r with W_hn h, so it cannot join the input term; it sits in the block that W_hn h is added to (see
-    /// <see cref="FusedGruLayer"/>).</item>
+    /// <see cref="FastGruLayer"/>).</item>
     /// <item>LSTM (4H): b_ih + b_hh, and A = W_ihᵀ.</item>
     /// </list>
     /// </summary>

@@ -5,14 +5,14 @@ namespace D2L.Rnn.FastPath;
 /// <summary>
 /// The fast training step for a one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM; one or more
 /// layers) on the CPU: the minibatch's sequences are split into shards that run the hand-written pass
-/// (<see cref="FusedShard"/>) on their own core; their gradients are summed into the model's own <c>grad</c> tensors,
+/// (<see cref="FastShard"/>) on their own core; their gradients are summed into the model's own <c>grad</c> tensors,
 /// clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by the optimizer, the same one the reference
-/// step uses. Same gradients as autograd up to float32 rounding (FusedTrainingTests).
+/// step uses. Same gradients as autograd up to float32 rounding (FastTrainingStepTests).
 /// </summary>
-internal sealed class FusedTraining : ITrainingStep
+internal sealed class FastTrainingStep : ITrainingStep
 {
-    private readonly FusedParameters _parameters;
-    private readonly FusedShard[] _shards;
+    private readonly FastParameters _parameters;
+    private readonly FastShard[] _shards;
     private readonly (int Start, int Length)[] _slices;
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
@@ -27,7 +27,7 @@ internal sealed class FusedTraining : ITrainingStep
     public static string? Unsupported(RNNModel model) =>
         model.Device.type != TorchSharp.DeviceType.CPU
             ? $"the model is on {model.Device}: the fast path runs on the CPU (on a GPU, cuDNN's layers are the right choice)"
-        // The fused step reads one-hot input (its input table is W_ihᵀ row by token).
+        // The fast step reads one-hot input (its input table is W_ihᵀ row by token).
         : model.Embedding is not null ? "the model has an embedding: the fast path reads one-hot input"
         : !Cells.Of(model.Config.Kind).HasFastLayer ? $"the fast path has no hand-written {Cells.Of(model.Config.Kind).Name} layer"
         : !model.NoDropoutBetweenLayers
@@ -36,22 +36,29 @@ internal sealed class FusedTraining : ITrainingStep
         : model.Linear.bias is null || !model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0") ? "the model has no biases"
         : null;
 
+    /// <summary>The fast step for <paramref name="model"/> on minibatches of <paramref name="batch"/> × <paramref name="steps"/>
+    /// split over at most <paramref name="threads"/> cores that updates through <paramref name="optimizer"/>, or null with
+    /// the reason (<see cref="Unsupported"/>) when the model is not one it supports.</summary>
+    public static (ITrainingStep? Step, string? Declined) TryCreate(RNNModel model, int batch, int steps, optim.Optimizer optimizer,
+        double clipTheta, int threads) =>
+        Unsupported(model) is { } reason ? (null, reason) : (new FastTrainingStep(model, batch, steps, optimizer, clipTheta, threads), null);
+
     /// <summary>
     /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
     /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences). The model's parameters'
     /// <c>grad</c> become views of the summed gradients until <see cref="Dispose"/>.
     /// </summary>
-    public FusedTraining(RNNModel model, int batch, int steps, optim.Optimizer optimizer, double clipTheta, int maxShards)
+    public FastTrainingStep(RNNModel model, int batch, int steps, optim.Optimizer optimizer, double clipTheta, int maxShards)
     {
         _optimizer = optimizer;
         _clipTheta = clipTheta;
         _batch = batch;
         _steps = steps;
         var shards = Math.Clamp(Math.Min(maxShards, batch / 8), 1, batch);
-        _parameters = new FusedParameters(model);
+        _parameters = new FastParameters(model);
         _slices = Enumerable.Range(0, shards)
             .Select(s => (Start: s * batch / shards, Length: (s + 1) * batch / shards - s * batch / shards)).ToArray();
-        _shards = _slices.Select(s => new FusedShard(_parameters, s.Length, steps)).ToArray();
+        _shards = _slices.Select(s => new FastShard(_parameters, s.Length, steps)).ToArray();
         // Shard 0's buffer receives the sum: the optimizer reads it as the parameters' gradients.
         var pairs = _parameters.Pairs(_shards[0].Gradients).ToArray();
         _modelParameters = pairs.Select(p => p.Parameter).ToArray();

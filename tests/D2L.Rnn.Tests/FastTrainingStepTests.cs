@@ -6,11 +6,11 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.Tests;
 
 /// <summary>
-/// The fused training step (hand-written forward and backward for the RNN, the GRU and the LSTM, sharded over threads)
+/// The fast training step (hand-written forward and backward for the RNN, the GRU and the LSTM, sharded over threads)
 /// against the reference: autograd through the one-hot <see cref="RNNModel"/>, <see cref="GradClipping"/> and
 /// TorchSharp's SGD.
 /// </summary>
-public class FusedTrainingTests
+public class FastTrainingStepTests
 {
     private const int Vocab = 28, Hiddens = 24, Steps = 7;
 
@@ -75,19 +75,19 @@ public class FusedTrainingTests
         using (h1)
         using (h2)
         using (var sgd = optim.SGD(model.parameters(), 1))
-        using (var fused = new FusedTraining(model, batch, Steps, sgd, clipTheta: 1, maxShards))
+        using (var fast = new FastTrainingStep(model, batch, Steps, sgd, clipTheta: 1, maxShards))
         {
-            Assert.Equal(loss1, fused.ComputeGradients(x1, y1, freshState: true), 1e-5f);
-            var fusedGrads1 = fused.SummedGradients();
-            Assert.Equal(loss2, fused.ComputeGradients(x2, y2, freshState: false), 1e-5f);
-            var fusedGrads2 = fused.SummedGradients();
+            Assert.Equal(loss1, fast.ComputeGradients(x1, y1, freshState: true), 1e-5f);
+            var fastGrads1 = fast.SummedGradients();
+            Assert.Equal(loss2, fast.ComputeGradients(x2, y2, freshState: false), 1e-5f);
+            var fastGrads2 = fast.SummedGradients();
             for (var i = 0; i < grads1.Length; i++)
             {
                 Assert.Contains(grads1[i], v => v != 0); // every parameter really receives a gradient
-                AssertClose(grads1[i], fusedGrads1[i].data<float>().ToArray(), $"minibatch 1, gradient {i}");
-                AssertClose(grads2[i], fusedGrads2[i].data<float>().ToArray(), $"minibatch 2, gradient {i}");
+                AssertClose(grads1[i], fastGrads1[i].data<float>().ToArray(), $"minibatch 1, gradient {i}");
+                AssertClose(grads2[i], fastGrads2[i].data<float>().ToArray(), $"minibatch 2, gradient {i}");
             }
-            foreach (var g in fusedGrads1.Concat(fusedGrads2)) g.Dispose();
+            foreach (var g in fastGrads1.Concat(fastGrads2)) g.Dispose();
         }
     }
 
@@ -112,13 +112,13 @@ public class FusedTrainingTests
         using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
         using (var sgd = optim.SGD(reference.parameters(), 0.5))
-        using (var step = new ModuleTrainingStep(reference, sgd, clipTheta: theta))
+        using (var step = new ReferenceTrainingStep(reference, sgd, clipTheta: theta))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
         }
         using (var sgd = optim.SGD(fast.parameters(), 0.5))
-        using (var step = new FusedTraining(fast, batch, Steps, sgd, clipTheta: theta, maxShards: 2))
+        using (var step = new FastTrainingStep(fast, batch, Steps, sgd, clipTheta: theta, maxShards: 2))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
@@ -136,31 +136,31 @@ public class FusedTrainingTests
 
     [Theory]
     [MemberData(nameof(FastPathCells.All), MemberType = typeof(FastPathCells))]
-    public void Float32ModelsTakeTheFusedPathFloat64DoesNot(CellKind kind, Nonlinearity nonlinearity, int layers)
+    public void Float32ModelsTakeTheFastPathFloat64DoesNot(CellKind kind, Nonlinearity nonlinearity, int layers)
     {
         using var float32 = NewModel(1, kind, nonlinearity, layers);
         using var float64 = NewModel(1, kind, nonlinearity, layers);
         float64.to(ScalarType.Float64);
-        Assert.Null(FusedTraining.Unsupported(float32));
-        Assert.Equal("the parameters are Float64, not float32", FusedTraining.Unsupported(float64));
+        Assert.Null(FastTrainingStep.Unsupported(float32));
+        Assert.Equal("the parameters are Float64, not float32", FastTrainingStep.Unsupported(float64));
         using var sgd = optim.SGD(float32.parameters(), 1);
-        var (step, declined) = FastTraining.TryCreate(float32, 16, Steps, sgd, 1, 2);
-        using (step) Assert.IsType<FusedTraining>(step);
+        var (step, declined) = FastTrainingStep.TryCreate(float32, 16, Steps, sgd, 1, 2);
+        using (step) Assert.IsType<FastTrainingStep>(step);
         Assert.Null(declined);
-        Assert.Null(FastTraining.TryCreate(float64, 16, Steps, sgd, 1, 2).Step);
+        Assert.Null(FastTrainingStep.TryCreate(float64, 16, Steps, sgd, 1, 2).Step);
     }
 
     [Fact]
-    public void LayersBuiltWithTheLecturesConstructorTakeTheFusedPathWithOneLayerOnly()
+    public void LayersBuiltWithTheLecturesConstructorTakeTheFastPathWithOneLayerOnly()
     {
-        // TorchSharp's layers do not tell their dropout between layers, which the fused pass does not apply: a
-        // stacked layer built elsewhere trains on the modules.
+        // TorchSharp's layers do not tell their dropout between layers, which the fast pass does not apply: a
+        // stacked layer built elsewhere trains on the reference path.
         using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
         using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
         using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);
-        Assert.Null(FusedTraining.Unsupported(gru));
-        Assert.Null(FusedTraining.Unsupported(lstm));
-        Assert.Contains("dropout", FusedTraining.Unsupported(deepLstm));
+        Assert.Null(FastTrainingStep.Unsupported(gru));
+        Assert.Null(FastTrainingStep.Unsupported(lstm));
+        Assert.Contains("dropout", FastTrainingStep.Unsupported(deepLstm));
     }
 
     [Fact]
@@ -187,9 +187,9 @@ public class FusedTrainingTests
     {
         using var model = NewModel(2, CellKind.Rnn);
         using var sgd = optim.SGD(model.parameters(), 1);
-        using var fused = new FusedTraining(model, 8, Steps, sgd, 1, 1);
+        using var fast = new FastTrainingStep(model, 8, Steps, sgd, 1, 1);
         using var x = zeros([8, Steps + 1], int64);
-        var e = Assert.Throws<ArgumentException>(() => fused.ComputeGradients(x, x, freshState: true));
+        var e = Assert.Throws<ArgumentException>(() => fast.ComputeGradients(x, x, freshState: true));
         Assert.Equal("x", e.ParamName);
     }
 }

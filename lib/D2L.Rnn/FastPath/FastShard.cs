@@ -4,28 +4,28 @@ namespace D2L.Rnn.FastPath;
 
 /// <summary>
 /// The hand-written pass over a slice of the minibatch's sequences (a shard): the recurrent layers stacked
-/// (<see cref="FusedRnnLayer"/>, <see cref="FusedGruLayer"/>, <see cref="FusedLstmLayer"/>), then the dense output and
-/// the loss (<see cref="FusedOutput"/>), with the shard's own gradient buffer. <see cref="FusedTraining"/> runs one
+/// (<see cref="FastRnnLayer"/>, <see cref="FastGruLayer"/>, <see cref="FastLstmLayer"/>), then the dense output and
+/// the loss (<see cref="FastOutput"/>), with the shard's own gradient buffer. <see cref="FastTrainingStep"/> runs one
 /// per core.
 /// </summary>
-internal sealed class FusedShard : IDisposable
+internal sealed class FastShard : IDisposable
 {
-    private readonly FusedLayer[] _layers;
-    private readonly FusedOutput _output;
+    private readonly FastLayer[] _layers;
+    private readonly FastOutput _output;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedShard(FusedParameters parameters, int batch, int steps)
+    public FastShard(FastParameters parameters, int batch, int steps)
     {
-        _output = new FusedOutput(parameters, (long)steps * batch);
+        _output = new FastOutput(parameters, (long)steps * batch);
         _layers = parameters.Layers.Select(layer => NewLayer(layer, batch, steps, _output.Ones)).ToArray();
         Gradients = parameters.NewGradientBuffer();
     }
 
-    private static FusedLayer NewLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) =>
+    private static FastLayer NewLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
         Cells.Of(parameters.Kind).NewFastLayer(parameters, batch, steps, ones);
 
-    /// <summary>This shard's gradients, one flat buffer (<see cref="FusedGradients"/>), overwritten by every step.</summary>
-    public FusedGradients Gradients { get; }
+    /// <summary>This shard's gradients, one flat buffer (<see cref="FastGradients"/>), overwritten by every step.</summary>
+    public FastGradients Gradients { get; }
 
     /// <summary>
     /// Forward and backward for this shard. <paramref name="x"/> and <paramref name="y"/> are (batch, steps) int64.

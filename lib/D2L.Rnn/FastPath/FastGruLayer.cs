@@ -19,7 +19,7 @@ namespace D2L.Rnn.FastPath;
 /// back through time is four TorchSharp calls and a step forward eight, all in place in buffers allocated once.
 /// Gradients stop at the minibatch boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedGruLayer : FusedLayer
+internal sealed class FastGruLayer : FastLayer
 {
     private readonly Tensor _gates;    // (steps, batch, 4H): [rₜ, zₜ, aₜ, nₜ]
     private readonly Tensor _dh;       // (steps, batch, H): ∂hₜ
@@ -31,7 +31,7 @@ internal sealed class FusedGruLayer : FusedLayer
     private readonly Tensor[] _dRza, _dN3, _dZn, _dRa;       // blocks of _dGates[t]: [∂r̂, ∂ẑ, ∂a]; ∂n̂ (batch, 1, H); {∂ẑ, ∂n̂}; {∂r̂, ∂a}
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedGruLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
+    public FastGruLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var h = _hiddens;
         var device = parameters.WeightHh.device;
@@ -67,7 +67,7 @@ internal sealed class FusedGruLayer : FusedLayer
         if (continueState) _hAt[0].copy_(_hAt[steps]);
         else _hAt[0].zero_();
         // Every step's input terms, [r̂ and ẑ without hₜ₋₁'s part, b_hn, 2(xₜ W_inᵀ + b_in)] (see
-        // FusedLayerParameters.InputBias), for all steps at once.
+        // FastLayerParameters.InputBias), for all steps at once.
         p.FillInputTerms(_gatesFlat, xIndex, input);
         for (var t = 1; t <= steps; t++)
         {
@@ -76,12 +76,12 @@ internal sealed class FusedGruLayer : FusedLayer
             _rz[i].sigmoid_();
             // nₜ = tanh(n̂) = 2σ(2n̂) − 1: libtorch's sigmoid is so much faster than its tanh on these shapes that it
             // wins with the two extra calls (docs/performance.md).
-            _n[i].addcmul_(_r[i], _a[i], FusedConstants.Two).sigmoid_().mul_(Two).sub_(One);
+            _n[i].addcmul_(_r[i], _a[i], FastConstants.Two).sigmoid_().mul_(Two).sub_(One);
             _hAt[t].copy_(_n[i]).lerp_(_hAt[t - 1], _z[i]); // n + z(hₜ₋₁ − n)
         }
     }
 
-    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads)
+    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FastLayerGradients grads)
     {
         var p = _p;
         var h = (long)_hiddens;
@@ -101,7 +101,7 @@ internal sealed class FusedGruLayer : FusedLayer
             var i = t - 1;
             _dZn[i].mul_(_dhAt3[i]);  // ∂ẑₜ, ∂n̂ₜ
             _dRa[i].mul_(_dN3[i]);    // ∂r̂ₜ, ∂aₜ
-            if (t > 1) _dhAt[i - 1].addcmul_(_dhAt[i], _z[i], FusedConstants.One).addmm_(_dRza[i], p.WeightHh);
+            if (t > 1) _dhAt[i - 1].addcmul_(_dhAt[i], _z[i], FastConstants.One).addmm_(_dRza[i], p.WeightHh);
         }
 
         // Weight gradients of all steps at once; column sums as products with ones, faster than sum(0) on these shapes

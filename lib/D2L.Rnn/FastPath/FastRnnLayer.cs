@@ -14,7 +14,7 @@ namespace D2L.Rnn.FastPath;
 /// All buffers are allocated once; a step runs about four TorchSharp calls per time step, in place.
 /// Gradients stop at the minibatch boundary, as d2l's detached state.
 /// </summary>
-internal sealed class FusedRnnLayer : FusedLayer
+internal sealed class FastRnnLayer : FastLayer
 {
     private static readonly Tensor Half = tensor(0.5f).DetachFromDisposeScope();
     private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
@@ -24,7 +24,7 @@ internal sealed class FusedRnnLayer : FusedLayer
     private readonly Tensor _gFlat;
 
     /// <summary>Buffers for <paramref name="batch"/> sequences of <paramref name="steps"/> steps.</summary>
-    public FusedRnnLayer(FusedLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
+    public FastRnnLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) : base(parameters, batch, steps, ones)
     {
         var hiddens = _hiddens;
         using var scope = NewDisposeScope(); // frees the intermediate views; the buffers are kept below
@@ -64,7 +64,7 @@ internal sealed class FusedRnnLayer : FusedLayer
         }
     }
 
-    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FusedLayerGradients grads)
+    public override void Backward(Tensor xIndex, Tensor? input, Tensor? inputGradient, FastLayerGradients grads)
     {
         var p = _p;
         // Back through time: ∂zₜ = ∂hₜ ⊙ f′(zₜ); ∂hₜ₋₁ += ∂zₜ W_hh.

@@ -6,7 +6,7 @@ namespace D2L.Rnn;
 /// The reference step, d2l's <c>train_epoch_ch8</c> body: the model's forward pass, autograd, <see cref="GradClipping"/>
 /// and the optimizer's step.
 /// </summary>
-internal sealed class ModuleTrainingStep(RNNModel model, optim.Optimizer optimizer, double clipTheta) : ITrainingStep
+internal sealed class ReferenceTrainingStep(RNNModel model, optim.Optimizer optimizer, double clipTheta) : ITrainingStep
 {
     private RnnState? _state;
 
