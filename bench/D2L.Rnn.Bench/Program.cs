@@ -146,7 +146,7 @@ if (python is null)
         : "--no-pytorch: ours only.");
 else
 {
-    var peer = PyTorchPeer.Measure(python, Path.Combine(DataDirectory.Resolve(), Corpus.TimeMachine.FileName), options.Threads,
+    var peer = PyTorchPeer.Measure(python, Path.Combine(DataDirectory.Resolve(), CorpusSource.TimeMachine.FileName), options.Threads,
         options.Epochs, options.Cells, options.Layers);
     if (peer.Values.FirstOrDefault(p => p.OnReferenceBlas) is { } onReference)
         report.Warn("pytorch.warning.reference_blas", onReference.ReferenceBlasWarning);

@@ -7,7 +7,7 @@ public class CorpusPresetTests
 {
     [Fact]
     public void TheTimeMachineFileIsTheOneD2lDownloads() =>
-        Assert.Equal(Corpus.TimeMachine.Sha1, CorpusFiles.Sha1Of(TestData.TimeMachinePath));
+        Assert.Equal(CorpusSource.TimeMachine.Sha1, CorpusFiles.Sha1Of(TestData.TimeMachinePath));
 
     [Fact]
     public void LecturePresetHas43SymbolsAnd10000Characters()

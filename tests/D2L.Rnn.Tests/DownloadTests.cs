@@ -46,7 +46,7 @@ public sealed class DownloadTests : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private Corpus Served(string sha1) => new("text.txt", new Uri(_prefix + "text.txt"), sha1);
+    private CorpusSource Served(string sha1) => new("text.txt", new Uri(_prefix + "text.txt"), sha1);
 
     [Fact]
     public void DownloadsVerifiesAndThenUsesTheCachedFile()
@@ -76,7 +76,7 @@ public sealed class DownloadTests : IDisposable
     [Fact]
     public void AnUnreachableHostGivesOneClearErrorNamingFileUrlAndPlace()
     {
-        var corpus = new Corpus("timemachine.txt", new Uri($"http://127.0.0.1:{FreePort()}/timemachine.txt"), Corpus.TimeMachine.Sha1);
+        var corpus = new CorpusSource("timemachine.txt", new Uri($"http://127.0.0.1:{FreePort()}/timemachine.txt"), CorpusSource.TimeMachine.Sha1);
         var e = Assert.Throws<CorpusNotFoundException>(() => CorpusFiles.Locate(corpus, dataDirectory: _dir));
         Assert.Contains("timemachine.txt", e.Message);
         Assert.Contains(corpus.Url.ToString(), e.Message);
@@ -88,7 +88,7 @@ public sealed class DownloadTests : IDisposable
     [Fact]
     public void A404IsTheSameClearError()
     {
-        var corpus = new Corpus("missing.txt", new Uri(_prefix + "missing.txt"), Corpus.TimeMachine.Sha1);
+        var corpus = new CorpusSource("missing.txt", new Uri(_prefix + "missing.txt"), CorpusSource.TimeMachine.Sha1);
         Assert.Throws<CorpusNotFoundException>(() => CorpusFiles.Locate(corpus, dataDirectory: _dir));
         Assert.Empty(Directory.GetFiles(_dir));
     }
@@ -98,8 +98,8 @@ public sealed class DownloadTests : IDisposable
     {
         var own = Path.Combine(_dir, "mine.txt");
         File.WriteAllText(own, "my own text");
-        Assert.Equal(own, CorpusFiles.Locate(Corpus.TimeMachine, explicitPath: own));
-        var e = Assert.Throws<FileNotFoundException>(() => CorpusFiles.Locate(Corpus.TimeMachine, explicitPath: own + ".nope"));
+        Assert.Equal(own, CorpusFiles.Locate(CorpusSource.TimeMachine, explicitPath: own));
+        var e = Assert.Throws<FileNotFoundException>(() => CorpusFiles.Locate(CorpusSource.TimeMachine, explicitPath: own + ".nope"));
         Assert.Contains("mine.txt.nope", e.Message);
         Assert.Equal(0, _requests);
     }

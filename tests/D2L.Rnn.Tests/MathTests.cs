@@ -35,9 +35,9 @@ public class MathTests
     public void PerplexityIsExpOfTheTokenWeightedMeanLoss()
     {
         // Two minibatches: mean loss 1.0 over 10 tokens, 2.0 over 30 tokens -> exp((10 + 60) / 40) = exp(1.75).
-        Assert.Equal(Math.Exp(1.75), Perplexity.FromLossSum(1.0 * 10 + 2.0 * 30, 40), 12);
+        Assert.Equal(Math.Exp(1.75), Loss.ToPerplexity(1.0 * 10 + 2.0 * 30, 40), 12);
         // A uniform guess over V tokens has perplexity V.
-        Assert.Equal(28, Perplexity.FromLossSum(Math.Log(28) * 100, 100), 9);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Perplexity.FromLossSum(1, 0));
+        Assert.Equal(28, Loss.ToPerplexity(Math.Log(28) * 100, 100), 9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Loss.ToPerplexity(1, 0));
     }
 }

@@ -41,7 +41,7 @@ public class OwnLoopTests
                 tokens += y.numel();
             }
             state?.Dispose();
-            Console.WriteLine($"epoch {epoch}, perplexity {Perplexity.FromLossSum(lossSum, tokens):F3}");
+            Console.WriteLine($"epoch {epoch}, perplexity {Loss.ToPerplexity(lossSum, tokens):F3}");
         }
         #endregion
 

@@ -7,7 +7,7 @@ public static class TestData
 {
     public static string Directory { get; } = Find();
 
-    public static string TimeMachinePath => CorpusFiles.Locate(Corpus.TimeMachine, dataDirectory: Directory);
+    public static string TimeMachinePath => CorpusFiles.Locate(CorpusSource.TimeMachine, dataDirectory: Directory);
 
     private static string Find()
     {

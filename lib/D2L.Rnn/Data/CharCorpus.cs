@@ -51,7 +51,7 @@ public sealed record CharCorpus(string Text, Vocab Vocab, int[] Indices, TextPre
     }
 
     /// <summary>Reads and preprocesses a corpus file (see <see cref="CorpusFiles.Locate"/> for where it is found).</summary>
-    public static CharCorpus Load(Corpus corpus, TextPreset preset, int maxTokens = -1, string? path = null,
+    public static CharCorpus Load(CorpusSource corpus, TextPreset preset, int maxTokens = -1, string? path = null,
         string? dataDirectory = null, Action<string>? log = null)
     {
         var file = CorpusFiles.Locate(corpus, path, dataDirectory, log: log);

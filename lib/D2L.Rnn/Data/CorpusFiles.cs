@@ -14,12 +14,12 @@ public static class CorpusFiles
     /// <param name="corpus">Which corpus.</param>
     /// <param name="explicitPath">A file to use as it is (no checksum: it may be your own text).</param>
     /// <param name="dataDirectory">Where to look for and cache the file.</param>
-    /// <param name="url">Download from here instead of <see cref="Corpus.Url"/> (a mirror).</param>
+    /// <param name="url">Download from here instead of <see cref="CorpusSource.Url"/> (a mirror).</param>
     /// <param name="log">Receives one line per step (found, downloading, verified).</param>
     /// <exception cref="FileNotFoundException">The explicit path does not exist.</exception>
     /// <exception cref="CorpusNotFoundException">The file is not on disk and the download failed.</exception>
     /// <exception cref="ChecksumMismatchException">The download is not the expected file; nothing was written.</exception>
-    public static string Locate(Corpus corpus, string? explicitPath = null, string? dataDirectory = null,
+    public static string Locate(CorpusSource corpus, string? explicitPath = null, string? dataDirectory = null,
         Uri? url = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(corpus);

@@ -5,12 +5,12 @@ public static class Shakespeare
 {
     /// <summary>Tiny Shakespeare (about 1.1 MB; offline copy in most setups).</summary>
     public static CharCorpus LoadTiny(int maxTokens = -1, string? path = null, string? dataDirectory = null, Action<string>? log = null) =>
-        CharCorpus.Load(Corpus.TinyShakespeare, TextPreset.LettersOnly, maxTokens, path, dataDirectory, log);
+        CharCorpus.Load(CorpusSource.TinyShakespeare, TextPreset.LettersOnly, maxTokens, path, dataDirectory, log);
 
     /// <summary>The complete works (Project Gutenberg #100), without Gutenberg's header and licence footer.</summary>
     public static CharCorpus LoadComplete(int maxTokens = -1, string? path = null, string? dataDirectory = null, Action<string>? log = null)
     {
-        var file = CorpusFiles.Locate(Corpus.CompleteShakespeare, path, dataDirectory, log: log);
+        var file = CorpusFiles.Locate(CorpusSource.CompleteShakespeare, path, dataDirectory, log: log);
         return CharCorpus.FromText(WithoutGutenbergFrame(File.ReadAllText(file)), TextPreset.LettersOnly, maxTokens, log);
     }
 

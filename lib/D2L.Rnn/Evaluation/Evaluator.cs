@@ -47,6 +47,6 @@ public static class Evaluator
             state.Dispose();
             model.train(wasTraining);
         }
-        return D2L.Rnn.Perplexity.FromLossSum(lossSum, tokens);
+        return Loss.ToPerplexity(lossSum, tokens);
     }
 }

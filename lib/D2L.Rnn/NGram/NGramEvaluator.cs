@@ -33,6 +33,6 @@ public static class NGramEvaluator
         {
             mlp.train(wasTraining);
         }
-        return new NGramScore((double)right / windows.Count, D2L.Rnn.Perplexity.FromLossSum(lossSum, windows.Count));
+        return new NGramScore((double)right / windows.Count, Loss.ToPerplexity(lossSum, windows.Count));
     }
 }

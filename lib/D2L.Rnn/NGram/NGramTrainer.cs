@@ -72,7 +72,7 @@ public static class NGramTrainer
 
             double? validationPerplexity = best.IsDue(epoch) ? NGramEvaluator.Evaluate(mlp, validation!, data.VocabSize, data.Encoding).Perplexity : null;
             if (validationPerplexity is { } v) best.Record(epoch, v);
-            var report = new EpochReport(epoch, options.NumEpochs, Perplexity.FromLossSum(lossSum, tokens), seconds, tokens,
+            var report = new EpochReport(epoch, options.NumEpochs, Loss.ToPerplexity(lossSum, tokens), seconds, tokens,
                 new Dictionary<string, string>())
             {
                 ValidationPerplexity = validationPerplexity, LearningRate = learningRate, Path = TrainingPath.Reference,

@@ -25,4 +25,12 @@ public static class Loss
                 "pass the model's output for the same minibatch.", nameof(scores));
         return nn.functional.cross_entropy(scores, y.t().reshape(-1).to(int64));
     }
+
+    /// <summary>
+    /// Perplexity, exp of the mean cross-entropy per predicted token: exp(Σ loss·tokens / Σ tokens), from a sum of
+    /// per-minibatch mean losses weighted by their tokens (d2l's <c>math.exp(metric[0] / metric[1])</c>).
+    /// </summary>
+    public static double ToPerplexity(double lossTimesTokens, long tokens) =>
+        tokens > 0 ? Math.Exp(lossTimesTokens / tokens)
+                   : throw new ArgumentOutOfRangeException(nameof(tokens), tokens, "No tokens were scored.");
 }

@@ -72,7 +72,7 @@ public static class Trainer
                 foreach (var prefix in options.PredictPrefixes)
                     predictions[prefix] = Predictor.Predict(prefix, options.PredictLength, model, vocab);
             }
-            var report = new EpochReport(epoch, options.NumEpochs, Perplexity.FromLossSum(lossSum, tokens), seconds, tokens, predictions)
+            var report = new EpochReport(epoch, options.NumEpochs, Loss.ToPerplexity(lossSum, tokens), seconds, tokens, predictions)
             {
                 ValidationPerplexity = validationPerplexity,
                 LearningRate = learningRate,
