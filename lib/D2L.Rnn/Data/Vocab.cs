@@ -93,6 +93,24 @@ public sealed class Vocab
     /// <summary>Indices of several tokens.</summary>
     public int[] ToIndices(IEnumerable<string> tokens) => tokens.Select(t => this[t]).ToArray();
 
+    /// <summary>
+    /// The index of every character of <paramref name="text"/> (a character vocabulary). A character outside the
+    /// vocabulary is <c>&lt;unk&gt;</c> when there is one, else an <see cref="ArgumentException"/> (parameter
+    /// <paramref name="paramName"/>) that lists every such character.
+    /// </summary>
+    internal int[] CharacterIndices(string text, string paramName)
+    {
+        if (!HasUnknown)
+        {
+            var unknown = text.Where(c => !Contains(c.ToString())).Distinct().ToArray();
+            if (unknown.Length > 0)
+                throw new ArgumentException(
+                    $"The {paramName} has characters that are not in the vocabulary: {string.Join(", ", unknown.Select(c => $"'{c}'"))}.",
+                    paramName);
+        }
+        return text.Select(c => this[c.ToString()]).ToArray();
+    }
+
     /// <summary>The token at <paramref name="index"/>.</summary>
     public string ToToken(int index) =>
         index >= 0 && index < _idxToToken.Count

@@ -16,9 +16,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(indices);
         if (indices.Count < 2) throw new ArgumentException("Perplexity needs at least two tokens.", nameof(indices));
         if (chunkSteps <= 0) throw new ArgumentOutOfRangeException(nameof(chunkSteps), chunkSteps, "chunkSteps must be positive.");
-        var bad = indices.FirstOrDefault(i => i < 0 || i >= model.Config.VocabSize, -1);
-        if (bad != -1)
-            throw new ArgumentException($"Token index {bad} is outside the model's vocabulary of {model.Config.VocabSize}.", nameof(indices));
+        model.EnsureTokens(indices, nameof(indices));
 
         var wasTraining = model.training;
         model.eval();
