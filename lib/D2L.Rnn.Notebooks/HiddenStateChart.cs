@@ -73,7 +73,7 @@ public static class HiddenStateChart
         trace.SetProperty("xgap", 1);
         trace.SetProperty("ygap", 3);
         // The most variable unit on top.
-        return ChartStyle.Titled(chart, Title, XAxis, "hidden unit", width: Math.Max(640, 200 + 13 * steps), height: 150 + 46 * units.Count,
+        return ChartStyle.Titled(chart, Title, XAxis, "hidden unit", width: Math.Max(640, 160 + 12 * steps), height: 150 + 46 * units.Count,
             xAxis: new Dictionary<string, object> { ["dtick"] = 10 }, yAxis: new Dictionary<string, object> { ["autorange"] = "reversed" });
     }
 

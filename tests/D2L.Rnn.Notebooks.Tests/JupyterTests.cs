@@ -51,8 +51,9 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
     {
         var charts = Cells(name).SelectMany(c => c["outputs"]?.AsArray() ?? [])
             .Select(o => o!["data"]?["text/html"]).Where(h => h is not null && Text(h).Contains("Plotly.newPlot")).ToList();
-        // The lecture: the training chart. The homework: the training chart and the settings sweep.
-        Assert.Equal(name == JupyterRun.Lecture ? 1 : 2, charts.Count);
+        // The lecture: the training chart, the gradient norms and the hidden states. The homework: the training chart
+        // and the settings sweep.
+        Assert.Equal(name == JupyterRun.Lecture ? 3 : 2, charts.Count);
         var chart = Text(charts[0]!);
         var lastEpoch = name == JupyterRun.Lecture ? 20 : 1;
         Assert.Matches($@"""x"":\[(1,)*.*\b{lastEpoch}\]", chart);
