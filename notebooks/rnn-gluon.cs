@@ -36,7 +36,8 @@ using (no_grad())
     // The layer, opened: its first step by hand from its own weights.
     var byHand = (X[0].matmul(rnnLayer.get_weight_ih(0)!.T) + rnnLayer.get_bias_ih(0)!
                   + state[0].matmul(rnnLayer.get_weight_hh(0)!.T) + rnnLayer.get_bias_hh(0)!).relu();
-    Console.WriteLine($"first step by hand {Shapes.Of(byHand)}, largest difference from the layer's output: {(byHand - Y[0]).abs().max().item<float>():G2}");
+    var difference = (byHand - Y[0]).abs().max().item<float>();
+    Console.WriteLine($"first step by hand {Shapes.Of(byHand)}, largest difference from the layer's output: {difference:G2}");
 }
 
 Console.WriteLine("== 5. The RNN block");

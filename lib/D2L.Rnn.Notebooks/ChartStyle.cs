@@ -48,6 +48,9 @@ public static class ChartStyle
             ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.02, ["yanchor"] = "bottom",
         });
 
+    /// <summary>Shows <paramref name="chart"/> as an output of the running cell (plotly.js through require.js).</summary>
+    public static void Show(GenericChart chart) => LiveOutput.ShowHtml(PerplexityChart.ToNotebookHtml(chart));
+
     /// <summary>Sets one property of the chart's layout as plotly.js names it (for what Plotly.NET's C# API lacks).</summary>
     public static GenericChart WithLayoutProperty(GenericChart chart, string name, object value)
     {

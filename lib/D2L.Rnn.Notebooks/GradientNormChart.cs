@@ -68,5 +68,5 @@ public static class GradientNormChart
 
     /// <summary>Shows <see cref="Create"/> as an output of the running cell (plotly.js through require.js).</summary>
     public static void Show(IEnumerable<EpochReport> epochs, double theta) =>
-        LiveOutput.ShowHtml(PerplexityChart.ToNotebookHtml(Create(epochs, theta)));
+        ChartStyle.Show(Create(epochs, theta));
 }

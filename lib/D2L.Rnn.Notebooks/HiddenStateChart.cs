@@ -1,3 +1,4 @@
+using System.Globalization;
 using Plotly.NET;
 using static TorchSharp.torch;
 using Chart = Plotly.NET.CSharp.Chart;
@@ -43,7 +44,9 @@ public static class HiddenStateChart
 
     /// <summary>
     /// The chart of <paramref name="units"/> (top row first) over <paramref name="text"/>, whose every character is one
-    /// step of <paramref name="states"/> (steps, hiddens).
+    /// step of <paramref name="states"/> (steps, hiddens). Each row is coloured on its unit's own range over the
+    /// passage (lowest white, highest blue), which its label gives: after training a few large values would otherwise
+    /// leave every other row pale. Hovering shows the activation itself.
     /// </summary>
     public static GenericChart Create(string text, Tensor states, IReadOnlyList<int> units)
     {
@@ -60,26 +63,43 @@ public static class HiddenStateChart
         var rows = units.Select(u => Enumerable.Range(0, steps).Select(t => (double)values[t * hiddens + u]).ToArray()).ToArray();
         var characters = text.Select(c => c.ToString()).ToArray();
         var chart = Chart.Heatmap<double, int, string, string>(
-            zData: rows,
+            zData: rows.Select(ShareOfRange).ToArray(),
             X: Enumerable.Range(0, steps).ToArray(),
-            Y: units.Select(u => $"unit {u}").ToArray());
-        // Each cell shows its character (one row of text per unit).
+            Y: units.Zip(rows, (u, row) => string.Create(CultureInfo.InvariantCulture, $"unit {u} ({row.Min():0.##} to {row.Max():0.##})")).ToArray());
+        // Each cell shows its character (one row of text per unit); hovering, the activation after reading it.
         var trace = GenericChart.getTraces(chart).Single();
         trace.SetProperty("text", units.Select(_ => characters).ToArray());
         trace.SetProperty("texttemplate", "%{text}");
         trace.SetProperty("textfont", new Dictionary<string, object> { ["family"] = "monospace", ["size"] = 14 });
+        trace.SetProperty("zmin", 0);
+        trace.SetProperty("zmax", 1);
+        trace.SetProperty("customdata", rows);
+        trace.SetProperty("hovertemplate", "%{y}<br>after '%{text}': %{customdata:.3f}<extra></extra>");
         trace.SetProperty("colorscale", ColorScale.Select((c, i) => new object[] { (double)i / (ColorScale.Count - 1), c }).ToArray());
-        trace.SetProperty("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "activation" } });
+        trace.SetProperty("colorbar", new Dictionary<string, object>
+        {
+            ["title"] = new Dictionary<string, object> { ["text"] = "activation" },
+            ["tickvals"] = new[] { 0, 1 },
+            ["ticktext"] = new[] { "unit's lowest", "unit's highest" },
+        });
         trace.SetProperty("xgap", 1);
         trace.SetProperty("ygap", 3);
         // The most variable unit on top.
-        return ChartStyle.Titled(chart, Title, XAxis, "hidden unit", width: Math.Max(640, 160 + 12 * steps), height: 150 + 46 * units.Count,
+        return ChartStyle.Titled(chart, Title, XAxis, "hidden unit (its range on the passage)", width: Math.Max(720, 280 + 12 * steps),
+            height: 150 + 46 * units.Count,
             xAxis: new Dictionary<string, object> { ["dtick"] = 10 }, yAxis: new Dictionary<string, object> { ["autorange"] = "reversed" });
+    }
+
+    /// <summary>Each value as a share of the row's range: 0 at its lowest, 1 at its highest (0 everywhere when it never changes).</summary>
+    private static double[] ShareOfRange(double[] row)
+    {
+        var (low, high) = (row.Min(), row.Max());
+        return row.Select(v => high > low ? (v - low) / (high - low) : 0).ToArray();
     }
 
     /// <summary>Shows <see cref="Create"/> as an output of the running cell (plotly.js through require.js).</summary>
     public static void Show(string text, Tensor states, IReadOnlyList<int> units) =>
-        LiveOutput.ShowHtml(PerplexityChart.ToNotebookHtml(Create(text, states, units)));
+        ChartStyle.Show(Create(text, states, units));
 
     private static (int Steps, int Hiddens) Validated(Tensor states)
     {

@@ -32,12 +32,23 @@ public class HiddenStateChartTests
         Assert.Equal(HiddenStateChart.Title, chart.Title);
         var map = Assert.Single(chart.Data)!;
         Assert.Equal("heatmap", (string?)map["type"]);
-        Assert.Equal(["unit 3", "unit 1"], map["y"]!.AsArray().Select(y => (string?)y));
+        Assert.Equal(["unit 3 (0 to 4)", "unit 1 (0 to 1)"], map["y"]!.AsArray().Select(y => (string?)y));
         Assert.Equal("reversed", (string?)chart.Layout["yaxis"]!["autorange"]); // the first unit on top
-        var z = map["z"]!.AsArray().Select(ChartJson.Numbers).ToList();
-        Assert.Equal([[0, 4, 0, 4], [0, 1, 0, 1]], z);
+        // The colour: each row on its own range; the activations themselves are what hovering shows.
+        Assert.Equal([[0, 1, 0, 1], [0, 1, 0, 1]], map["z"]!.AsArray().Select(ChartJson.Numbers).ToList());
+        Assert.Equal([[0, 4, 0, 4], [0, 1, 0, 1]], map["customdata"]!.AsArray().Select(ChartJson.Numbers).ToList());
+        Assert.Equal([0, 1], new[] { (double)map["zmin"]!, (double)map["zmax"]! });
         Assert.All(map["text"]!.AsArray(), row => Assert.Equal(["a", "b", " ", "c"], row!.AsArray().Select(t => (string?)t)));
         Assert.Equal("%{text}", (string?)map["texttemplate"]);
+    }
+
+    [Fact]
+    public void ARowOfTanhValuesSpansItsOwnRangeAndAConstantRowIsBlank()
+    {
+        using var states = tensor(new float[] { -0.5f, 2, 0.5f, 2, 0, 2 }, [3, 2]);
+        var map = ChartJson.Of(HiddenStateChart.Create("abc", states, [0, 1])).Data[0]!;
+        Assert.Equal([[0, 1, 0.5], [0, 0, 0]], map["z"]!.AsArray().Select(ChartJson.Numbers).ToList());
+        Assert.Equal(["unit 0 (-0.5 to 0.5)", "unit 1 (2 to 2)"], map["y"]!.AsArray().Select(y => (string?)y));
     }
 
     [Fact]

@@ -222,13 +222,18 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         Assert.True(units.Success, printed);
         var map = Assert.Single(run.Chart(HiddenStateChart.Title).Data)!;
         Assert.Equal("heatmap", (string?)map["type"]);
-        Assert.Equal(units.Groups[1].Value.Split(", ").Select(u => $"unit {u}"), map["y"]!.AsArray().Select(y => (string?)y));
-        var z = map["z"]!.AsArray().Select(ChartJson.Numbers).ToList();
-        Assert.Equal(5, z.Count);
-        Assert.All(z, row => Assert.Equal(65, row.Length));
+        var labels = map["y"]!.AsArray().Select(y => (string)y!).ToList();
+        Assert.Equal(units.Groups[1].Value.Split(", "), labels.Select(l => Regex.Match(l, @"^unit (\d+) \(").Groups[1].Value));
+        var activations = map["customdata"]!.AsArray().Select(ChartJson.Numbers).ToList();
+        Assert.Equal(5, activations.Count);
+        Assert.All(activations, row => Assert.Equal(65, row.Length));
         // A ReLU layer: finite, never negative; and the chosen units do move over the passage.
-        Assert.All(z.SelectMany(r => r), v => Assert.True(double.IsFinite(v) && v >= 0, $"activation {v}"));
-        Assert.All(z, row => Assert.True(row.Max() > row.Min(), "a chosen unit that never changes"));
+        Assert.All(activations.SelectMany(r => r), v => Assert.True(double.IsFinite(v) && v >= 0, $"activation {v}"));
+        Assert.All(activations, row => Assert.True(row.Max() > row.Min(), "a chosen unit that never changes"));
+        // Each row's colour spans the row's own range, which its label states.
+        var shares = map["z"]!.AsArray().Select(ChartJson.Numbers).ToList();
+        Assert.All(shares, row => Assert.Equal((0.0, 1.0), (row.Min(), row.Max())));
+        Assert.All(labels.Zip(activations), p => Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $"({p.Second.Min():0.##} to {p.Second.Max():0.##})"), p.First));
         var passage = "the time traveller (for so it will be convenient to speak of him)";
         Assert.All(map["text"]!.AsArray(), row => Assert.Equal(passage.Select(c => c.ToString()), row!.AsArray().Select(t => (string?)t)));
     }

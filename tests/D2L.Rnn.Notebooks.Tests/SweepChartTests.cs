@@ -13,9 +13,9 @@ public class SweepChartTests
     [Fact]
     public void EveryRunIsABarAndADivergedOneReachesTheTopMarkedDiverged()
     {
-        var chart = ChartJson.Of(SweepChart.Create(Runs));
-        Assert.Equal(SweepChart.Title, chart.Title);
-        Assert.Equal("test perplexity (choices per character)", chart.YTitle);
+        var chart = ChartJson.Of(SweepChart.Create(Runs, scoredOn: "the validation text"));
+        Assert.Equal("Every run's perplexity on the validation text, one setting changed at a time", chart.Title);
+        Assert.Equal("perplexity on the validation text (choices per character)", chart.YTitle);
         var bars = Assert.Single(chart.Data)!;
         Assert.False((bool)bars["showlegend"]!); // the axis names the bars
         Assert.Equal(["hidden units = 64", "hidden units = 128", "clipping θ = 1", "clipping θ = 10", "learning rate = 1", "learning rate = 4"],
@@ -31,6 +31,10 @@ public class SweepChartTests
         Assert.Equal(colors[0], colors[1]); // one colour per setting
         Assert.Equal(4, colors.Distinct().Count()); // three settings and the grey of the diverged runs
     }
+
+    [Fact]
+    public void WithoutSayingWhichTextTheRunsAreHeldOutOnes() =>
+        Assert.Equal("perplexity on held-out text (choices per character)", ChartJson.Of(SweepChart.Create(Runs)).YTitle);
 
     [Fact]
     public void NoRunIsAnError() =>
