@@ -22,7 +22,7 @@ public static class SweepChart
     /// <summary>
     /// The perplexity of every run, in the order given; a diverged run has an infinite or NaN perplexity.
     /// <paramref name="scoredOn"/> names the text the runs were scored on (such as "the test text" or "the
-    /// validation text"), for the title and the y-axis.
+    /// validation text"), for the title.
     /// </summary>
     public static GenericChart Create(IEnumerable<(string Setting, string Value, double Perplexity)> runs, string scoredOn = "held-out text")
     {
@@ -49,8 +49,7 @@ public static class SweepChart
         var bars = GenericChart.getTraces(chart).Single();
         bars.SetProperty("insidetextanchor", "middle");
         bars.SetProperty("textfont", new Dictionary<string, object> { ["color"] = "#222222", ["size"] = 13 });
-        return ChartStyle.Titled(chart, Title(scoredOn), "the setting that changed, and its value",
-            $"perplexity on {scoredOn} (choices per character)",
+        return ChartStyle.Titled(chart, Title(scoredOn), "the setting that changed, and its value", "perplexity (choices per character)",
             width: 860, height: 480, yAxis: new Dictionary<string, object> { ["range"] = new[] { 0, top } });
     }
 

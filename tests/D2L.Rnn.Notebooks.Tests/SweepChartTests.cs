@@ -15,7 +15,7 @@ public class SweepChartTests
     {
         var chart = ChartJson.Of(SweepChart.Create(Runs, scoredOn: "the validation text"));
         Assert.Equal("Every run's perplexity on the validation text, one setting changed at a time", chart.Title);
-        Assert.Equal("perplexity on the validation text (choices per character)", chart.YTitle);
+        Assert.Equal("perplexity (choices per character)", chart.YTitle);
         var bars = Assert.Single(chart.Data)!;
         Assert.False((bool)bars["showlegend"]!); // the axis names the bars
         Assert.Equal(["hidden units = 64", "hidden units = 128", "clipping θ = 1", "clipping θ = 10", "learning rate = 1", "learning rate = 4"],
@@ -34,7 +34,7 @@ public class SweepChartTests
 
     [Fact]
     public void WithoutSayingWhichTextTheRunsAreHeldOutOnes() =>
-        Assert.Equal("perplexity on held-out text (choices per character)", ChartJson.Of(SweepChart.Create(Runs)).YTitle);
+        Assert.Equal("Every run's perplexity on held-out text, one setting changed at a time", ChartJson.Of(SweepChart.Create(Runs)).Title);
 
     [Fact]
     public void NoRunIsAnError() =>
