@@ -61,7 +61,7 @@ public sealed class LivePerplexityPlot
     private void Redraw()
     {
         _redrawing.Start();
-        _output.UpdateHtml(ChartHtmlTemplate.Perplexity.Render(CurvesSoFar()));
+        _output.UpdateHtml(ChartHtmlTemplate.Perplexity(CurvesSoFar()));
         _redrawing.Stop();
     }
 }

@@ -17,7 +17,7 @@ public static class NotebookSetup
     /// (10.6 s instead of 0.17 s per epoch, measured with dotnet-interactive 1.0.712001 on 2 cores); the fast
     /// training path runs on threads of its own and uses every core regardless. Corpora are read from the
     /// repository's <c>data/</c> folder unless <c>D2L_DATA_DIR</c> says otherwise.
-    /// Finally starts making the live chart's HTML template in the background: Plotly.NET's first chart costs
+    /// Finally starts making the live chart's HTML templates in the background: Plotly.NET's first chart costs
     /// about 2 s, which would otherwise be paid by the first redraw during training.
     /// </summary>
     public static void Initialize()
@@ -27,7 +27,7 @@ public static class NotebookSetup
         TorchSetup.Initialize();
         TorchSharp.torch.set_num_threads(1);
         Repository.UseDataDirectory();
-        _ = Task.Run(() => ChartHtmlTemplate.Perplexity);
+        _ = Task.Run(ChartHtmlTemplate.Prepare);
         _done = true;
     }
 

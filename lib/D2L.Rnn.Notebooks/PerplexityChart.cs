@@ -6,27 +6,40 @@ using GenericChartExtensions = Plotly.NET.CSharp.GenericChartExtensions;
 
 namespace D2L.Rnn.Notebooks;
 
-/// <summary>Perplexity against epoch as a Plotly.NET line chart: one line per model.</summary>
+/// <summary>
+/// Perplexity against epoch as a Plotly.NET line chart: per model a training line (solid) and, when its epochs were
+/// validated (<see cref="EpochReport.ValidationPerplexity"/>), a validation line (dashed) of the same colour.
+/// </summary>
 public static class PerplexityChart
 {
+    /// <summary>The title of a chart with training lines only.</summary>
+    public const string TrainingTitle = "Training perplexity per epoch";
+
+    /// <summary>The title of a chart with validation lines.</summary>
+    public const string ValidationTitle = "Perplexity per epoch: training (solid) and validation (dashed)";
+
+    /// <summary>The x-axis title.</summary>
+    public const string EpochAxis = "epoch (passes over the training text)";
+
+    /// <summary>The y-axis title: perplexity is the number of equally likely choices the model is left with per character.</summary>
+    public const string PerplexityAxis = "perplexity (choices per character)";
+
     /// <summary>A chart of one training curve.</summary>
     public static GenericChart Create(IEnumerable<EpochReport> epochs, string name = "train") =>
         Create(new Dictionary<string, IEnumerable<EpochReport>> { [name] = epochs });
 
-    /// <summary>A chart with one line per named training curve (to compare models).</summary>
+    /// <summary>A chart with the lines of every named training curve (to compare models).</summary>
     public static GenericChart Create(IReadOnlyDictionary<string, IEnumerable<EpochReport>> curves)
     {
         ArgumentNullException.ThrowIfNull(curves);
-        var lines = curves.Select(c =>
-        {
-            var points = c.Value.ToList();
-            return Chart.Line<int, double, string>(
-                x: points.Select(e => e.Epoch), y: points.Select(e => e.Perplexity), Name: c.Key, ShowLegend: curves.Count > 1);
-        }).ToList();
+        var lines = PerplexityLine.Of(curves).Select(l => GenericChartExtensions.WithTraceInfo(
+            Chart.Line<int, double, string>(x: l.Epochs, y: l.Perplexities, Name: l.Name, ShowLegend: l.ShowLegend,
+                LineColor: Color.fromHex(l.Color),
+                LineDash: l.Dashed ? StyleParam.DrawingStyle.Dash : new Plotly.NET.CSharp.Optional<StyleParam.DrawingStyle>(default!, false)),
+            LegendGroup: l.LegendGroup)).ToList();
         var chart = lines.Count == 1 ? lines[0] : Chart.Combine(lines);
-        chart = GenericChartExtensions.WithXAxisStyle<int, int, string>(chart, TitleText: "epoch");
-        chart = GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "perplexity");
-        return GenericChartExtensions.WithSize(chart, Width: 720, Height: 400);
+        var title = PerplexityLine.AnyValidation(curves) ? ValidationTitle : TrainingTitle;
+        return ChartStyle.Titled(chart, title, EpochAxis, PerplexityAxis, width: 760, height: 420);
     }
 
     /// <summary>

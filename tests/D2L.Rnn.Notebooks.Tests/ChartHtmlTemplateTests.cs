@@ -7,18 +7,23 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// <summary>The live chart's HTML comes from a template; it must be what Plotly.NET itself writes for the same data.</summary>
 public class ChartHtmlTemplateTests
 {
-    private static List<EpochReport> Curve(int epochs, double scale) =>
-        Enumerable.Range(1, epochs).Select(i => new EpochReport(i, epochs, scale / i + 1.000123456789, 0.1, 1000, new Dictionary<string, string>())).ToList();
+    /// <summary>A falling curve; with <paramref name="validateEvery"/>, every so many epochs also carry a validation perplexity.</summary>
+    public static List<EpochReport> Curve(int epochs, double scale, int validateEvery = 0) =>
+        Enumerable.Range(1, epochs).Select(i => new EpochReport(i, epochs, scale / i + 1.000123456789, 0.1, 1000, new Dictionary<string, string>())
+        {
+            ValidationPerplexity = validateEvery > 0 && i % validateEvery == 0 ? scale / i + 1.5 : null,
+        }).ToList();
 
-    public static TheoryData<int> CurveCounts() => [1, 4];
+    public static TheoryData<int, int> CurveCounts() => new() { { 1, 0 }, { 4, 0 }, { 1, 1 }, { 4, 3 } };
 
     [Theory]
     [MemberData(nameof(CurveCounts))]
-    public void TheTemplateGivesPlotlyNetsHtmlForTheSameData(int count)
+    public void TheTemplateGivesPlotlyNetsHtmlForTheSameData(int count, int validateEvery)
     {
-        var curves = Enumerable.Range(0, count).ToDictionary(i => i == 0 ? "train" : $"LSTM <{i}> \"x\"", i => (IEnumerable<EpochReport>)Curve(20 + i, 40 * (i + 1)));
+        var curves = Enumerable.Range(0, count).ToDictionary(i => i == 0 ? "train" : $"LSTM <{i}> \"x\"",
+            i => (IEnumerable<EpochReport>)Curve(20 + i, 40 * (i + 1), validateEvery));
         var expected = Normalize(PerplexityChart.ToNotebookHtml(PerplexityChart.Create(curves)));
-        var actual = Normalize(ChartHtmlTemplate.Perplexity.Render(curves));
+        var actual = Normalize(ChartHtmlTemplate.Perplexity(curves));
         Assert.Equal(expected.Html, actual.Html);
         Assert.True(JsonNode.DeepEquals(expected.Data, actual.Data), $"{expected.Data}\n{actual.Data}");
     }
@@ -26,7 +31,7 @@ public class ChartHtmlTemplateTests
     [Fact]
     public void NotebookHtmlLoadsPlotlyJsThroughRequireJsFromTheCdnOfPlotlyNetsVersion()
     {
-        var html = ChartHtmlTemplate.Perplexity.Render(new Dictionary<string, IEnumerable<EpochReport>> { ["train"] = Curve(3, 10) });
+        var html = ChartHtmlTemplate.Perplexity(new Dictionary<string, IEnumerable<EpochReport>> { ["train"] = Curve(3, 10) });
         Assert.Equal("2.28.0", PlotlyJs.Version);
         Assert.Contains("paths:{plotly:'https://cdn.plot.ly/plotly-2.28.0.min'}", html);
         Assert.Contains("https://cdnjs.cloudflare.com/ajax/libs/require.js/", html); // for pages without require.js
@@ -38,8 +43,8 @@ public class ChartHtmlTemplateTests
     {
         var curves = new Dictionary<string, IEnumerable<EpochReport>> { ["train"] = Curve(3, 10) };
         string Id(string html) => Regex.Match(html, "<div id=\"([0-9a-f-]{36})\"").Groups[1].Value;
-        var a = ChartHtmlTemplate.Perplexity.Render(curves);
-        var b = ChartHtmlTemplate.Perplexity.Render(curves);
+        var a = ChartHtmlTemplate.Perplexity(curves);
+        var b = ChartHtmlTemplate.Perplexity(curves);
         Assert.NotEqual(Id(a), Id(b));
         Assert.Contains($"Plotly.newPlot('{Id(a)}'", a);
         Assert.Contains($"renderPlotly_{Id(a).Replace("-", "")}()", a);
@@ -49,9 +54,9 @@ public class ChartHtmlTemplateTests
     public void ARenderIsCheap()
     {
         var curves = new Dictionary<string, IEnumerable<EpochReport>> { ["a"] = Curve(500, 10), ["b"] = Curve(500, 20) };
-        ChartHtmlTemplate.Perplexity.Render(curves);
+        ChartHtmlTemplate.Perplexity(curves);
         var timer = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < 100; i++) ChartHtmlTemplate.Perplexity.Render(curves);
+        for (var i = 0; i < 100; i++) ChartHtmlTemplate.Perplexity(curves);
         // The bound is far below what a chart through Plotly.NET takes (the reason for the template) and far above what
         // a render needs, so that a busy machine does not fail it.
         Assert.True(timer.Elapsed.TotalMilliseconds / 100 < 20, $"{timer.Elapsed.TotalMilliseconds / 100:F2} ms per render");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
@@ -21,7 +22,48 @@ public partial class CommittedOutputsTests
     {
         var charts = ChartOutputs(name);
         Assert.NotEmpty(charts);
-        foreach (var chart in charts) FrontEnd.AssertDrawn(await FrontEnd.ShootAsync(Text(chart["text/html"]!)), name);
+        foreach (var chart in charts)
+        {
+            var html = Text(chart["text/html"]!);
+            var shot = await FrontEnd.ShootAsync(html);
+            var context = $"{name}: {StaticChartImage.Title(html) ?? "a chart without a title"}";
+            FrontEnd.AssertDrawn(shot, ChartPixels.ColorOf(ChartJson.Parse(html)), context);
+            // The interactive chart replaces the picture it carries: the reader does not see both.
+            Assert.True(shot.StaticImagesShown == 0, $"{context}: the static image still shows beside the drawn chart");
+        }
+    }
+
+    /// <summary>
+    /// What GitHub's preview, nbviewer or an HTML export shows: the committed notebook rendered by
+    /// <c>jupyter nbconvert --to html</c> (which, like them, picks text/html over image/png) and opened with scripts
+    /// off. Every chart's element must show a drawn chart in its trace's colour.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task EveryChartShowsInTheHtmlExportWithScriptsOff(string name)
+    {
+        var charts = ChartOutputs(name).Select(c => Text(c["text/html"]!)).ToList();
+        Assert.NotEmpty(charts);
+        var folder = Repo.NewScratchFolder("static");
+        try
+        {
+            var page = JupyterCommand.ToHtml(Path.Combine(Folder, name), folder);
+            var chromium = OfflineChromium.FindExecutable();
+            Assert.Null(OfflineChromium.Unavailable(chromium));
+            await using var browser = await OfflineChromium.LaunchAsync(chromium!);
+            var ids = charts.Select(h => ChartId().Match(h).Groups[1].Value).ToList();
+            var pictures = await browser.ShootElementsWithoutScriptsAsync(page, ids.Select(id => $"[id='{id}']").ToList(), 1600, 1000);
+            foreach (var (html, picture) in charts.Zip(pictures))
+            {
+                var context = $"{name}, scripts off: {StaticChartImage.Title(html) ?? "a chart without a title"}";
+                Assert.True(picture is not null, $"{context}: the chart's element is empty (no size on the page)");
+                ChartPixels.AssertShows(Png.Decode(picture), ChartPixels.ColorOf(ChartJson.Parse(html)), context);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]
@@ -33,7 +75,8 @@ public partial class CommittedOutputsTests
         foreach (var chart in charts)
         {
             Assert.True(chart.ContainsKey("image/png"), $"{name}: a chart output without image/png beside its HTML (keys: {string.Join(", ", chart.Select(kv => kv.Key))})");
-            ChartPixels.AssertDrawn(Png.Decode(Convert.FromBase64String(Text(chart["image/png"]!))), name);
+            var color = ChartPixels.ColorOf(ChartJson.Parse(Text(chart["text/html"]!)));
+            ChartPixels.AssertShows(Png.Decode(Convert.FromBase64String(Text(chart["image/png"]!))), color, name);
         }
     }
 
@@ -63,6 +106,9 @@ public partial class CommittedOutputsTests
         foreach (var text in new[] { "../artifacts/models/rnn.ckpt", "https://cdn.plot.ly/plotly-2.28.0.min", "time traveller / the", "</div>" })
             Assert.DoesNotMatch(AbsolutePaths(), text);
     }
+
+    [GeneratedRegex(@"Plotly\.newPlot\('([0-9a-f-]{36})'")]
+    private static partial Regex ChartId();
 
     // Absolute paths under the usual roots of home, temporary and work folders, and Windows drive paths.
     [GeneratedRegex(@"(?<![\w.:/~-])/(?:home|root|tmp|work|Users|var/folders|mnt|opt|srv)/[\w.-]|\b[A-Za-z]:\\[\w.]")]

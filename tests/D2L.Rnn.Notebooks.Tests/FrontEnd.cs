@@ -22,10 +22,13 @@ public static class FrontEnd
         "<script src=\"https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js\"></script></head><body>\n" +
         outputHtml + "\n</body></html>";
 
-    public static void AssertDrawn(PageShot shot, string context)
+    public static void AssertDrawn(PageShot shot, string context) => AssertDrawn(shot, ChartPixels.FirstTraceColor, context);
+
+    /// <summary>Fails unless plotly drew and the picture shows <paramref name="color"/>.</summary>
+    public static void AssertDrawn(PageShot shot, (int R, int G, int B) color, string context)
     {
         var context2 = $"{context}; {shot}";
         Assert.True(shot.Drawn, $"no plot drawn; {context2}");
-        ChartPixels.AssertDrawn(Png.Decode(shot.Png), context2);
+        ChartPixels.AssertShows(Png.Decode(shot.Png), color, context2);
     }
 }

@@ -53,16 +53,8 @@ public sealed partial class JupyterRun : IAsyncLifetime
             [("D2L_OUTPUT_DIR", Path.Combine(Scratch, "output")), .. budget]);
 
     /// <summary>Runs <c>jupyter</c> with its folders in the scratch folder.</summary>
-    public (int Exit, string Log) Jupyter(string cwd, string[] args, params (string, string)[] env)
-    {
-        var jupyter = new[] { "/usr/bin/jupyter", "/usr/local/bin/jupyter" }.FirstOrDefault(File.Exists) ?? "jupyter";
-        return Processes.Run(cwd, TimeSpan.FromMinutes(25), jupyter, args,
-        [
-            ("JUPYTER_PATH", JupyterHome), ("JUPYTER_CONFIG_DIR", Path.Combine(JupyterHome, "config")),
-            ("JUPYTER_DATA_DIR", Path.Combine(JupyterHome, "data")), ("JUPYTER_RUNTIME_DIR", Path.Combine(JupyterHome, "runtime")),
-            .. env,
-        ]);
-    }
+    public (int Exit, string Log) Jupyter(string cwd, string[] args, params (string, string)[] env) =>
+        JupyterCommand.Run(JupyterHome, cwd, args, env);
 
     public JsonNode ExecutedNotebook(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(Executed, name)))!;
 

@@ -47,6 +47,27 @@ public sealed class LectureNotebookRun : IAsyncLifetime
     }
 
     public CellResult CellContaining(string code) => Results.Single(r => r.Cell.Source.Contains(code));
+
+    /// <summary>
+    /// The results of the code cells of the section whose heading starts with <paramref name="heading"/> (such as
+    /// "## 9."), up to the markdown cell with the next "## " heading: the sections are what a reader sees, and move
+    /// less than the code inside them.
+    /// </summary>
+    public List<CellResult> Section(string heading)
+    {
+        var cells = NotebookFile.Read(Dib);
+        bool Heads(NotebookCell c, string h) => !c.IsCode && c.Source.Split('\n').Any(l => l.StartsWith(h, StringComparison.Ordinal));
+        var start = cells.FindIndex(c => Heads(c, heading));
+        Assert.True(start >= 0, $"no section '{heading}' in {Path.GetFileName(Dib)}");
+        var end = cells.FindIndex(start + 1, c => Heads(c, "## "));
+        var code = cells.Take(end < 0 ? cells.Count : end).Skip(start).Where(c => c.IsCode).ToList();
+        return Results.Where(r => code.Contains(r.Cell)).ToList();
+    }
+
+    /// <summary>The one chart output of the notebook with <paramref name="title"/>, as the data and layout plotly draws.</summary>
+    public ChartJson Chart(string title) =>
+        Assert.Single(Results.SelectMany(r => r.Outputs).Where(o => o.Html.Contains("Plotly.newPlot")).Select(o => ChartJson.Parse(o.Html)),
+            c => c.Title == title);
 }
 
 public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<LectureNotebookRun>
@@ -155,6 +176,66 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         var shot = await FrontEnd.ShootAsync(File.ReadAllText(run.ChartFile));
         FrontEnd.AssertDrawn(shot, "standalone chart");
         Assert.Empty(shot.Served); // it needed nothing from outside
+    }
+
+    [Fact]
+    public void TheLayersFirstStepByHandIsTheLayersOutput()
+    {
+        var printed = string.Concat(run.Section("## 4.").Select(r => r.StandardOutput));
+        var m = Regex.Match(printed, @"(?m)^first step by hand \(2, 256\), largest difference from the layer's output: (\S+)$");
+        Assert.True(m.Success, printed);
+        // float32 rounding of sums of a few hundred products of numbers below 1.
+        Assert.InRange(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), 0, 1e-5);
+    }
+
+    [Fact]
+    public void TheGradientNormOfEveryMinibatchIsDrawnOnALogAxisAgainstTheta()
+    {
+        var chart = run.Chart(GradientNormChart.Title);
+        var norms = chart.Trace(GradientNormChart.NormsName);
+        var (x, y) = (ChartJson.Numbers(norms["x"]), ChartJson.Numbers(norms["y"]));
+        // 10,000 characters in minibatches of 32 × 35: 8 minibatches in each of the 200 epochs.
+        Assert.Equal(200 * 8, y.Length);
+        Assert.Equal(y.Length, x.Length);
+        Assert.Equal(1.0 / 8, x[0], 12);
+        Assert.Equal(200, x[^1], 12);
+        Assert.All(x.Zip(x.Skip(1)), p => Assert.True(p.Second > p.First, $"x not increasing at {p.First}"));
+        Assert.All(y, n => Assert.True(double.IsFinite(n) && n > 0, $"norm {n}"));
+        var theta = chart.Trace(GradientNormChart.ThetaName + "0.01");
+        Assert.Equal([0.01, 0.01], ChartJson.Numbers(theta["y"]));
+        Assert.Equal([0, 200], ChartJson.Numbers(theta["x"]));
+        Assert.Equal("log", (string?)chart.Layout["yaxis"]!["type"]);
+        // The summary the notebook prints counts the same minibatches.
+        var summary = string.Concat(run.Section("## 9.").Select(r => r.StandardOutput));
+        var m = Regex.Match(summary, @"(\d+) of (\d+) minibatches had a gradient norm above θ = 0.01");
+        Assert.True(m.Success, summary);
+        Assert.Equal(y.Length, int.Parse(m.Groups[2].Value));
+        Assert.Equal(y.Count(n => n > 0.01), int.Parse(m.Groups[1].Value));
+    }
+
+    [Fact]
+    public void TheHiddenStateChartShowsTheMostVariableUnitsOverThePassage()
+    {
+        var printed = string.Concat(run.Section("## 10.").Select(r => r.StandardOutput));
+        Assert.Contains("hidden states (65, 256)", printed);
+        var units = Regex.Match(printed, @"(?m)^the 5 most variable units: (\d+(?:, \d+){4})$");
+        Assert.True(units.Success, printed);
+        var map = Assert.Single(run.Chart(HiddenStateChart.Title).Data)!;
+        Assert.Equal("heatmap", (string?)map["type"]);
+        var labels = map["y"]!.AsArray().Select(y => (string)y!).ToList();
+        Assert.Equal(units.Groups[1].Value.Split(", "), labels.Select(l => Regex.Match(l, @"^unit (\d+) \(").Groups[1].Value));
+        var activations = map["customdata"]!.AsArray().Select(ChartJson.Numbers).ToList();
+        Assert.Equal(5, activations.Count);
+        Assert.All(activations, row => Assert.Equal(65, row.Length));
+        // A ReLU layer: finite, never negative; and the chosen units do move over the passage.
+        Assert.All(activations.SelectMany(r => r), v => Assert.True(double.IsFinite(v) && v >= 0, $"activation {v}"));
+        Assert.All(activations, row => Assert.True(row.Max() > row.Min(), "a chosen unit that never changes"));
+        // Each row's colour spans the row's own range, which its label states.
+        var shares = map["z"]!.AsArray().Select(ChartJson.Numbers).ToList();
+        Assert.All(shares, row => Assert.Equal((0.0, 1.0), (row.Min(), row.Max())));
+        Assert.All(labels.Zip(activations), p => Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $"({p.Second.Min():0.##} to {p.Second.Max():0.##})"), p.First));
+        var passage = "the time traveller (for so it will be convenient to speak of him)";
+        Assert.All(map["text"]!.AsArray(), row => Assert.Equal(passage.Select(c => c.ToString()), row!.AsArray().Select(t => (string?)t)));
     }
 
     private static double Seconds(string text) => double.Parse(text, CultureInfo.InvariantCulture);

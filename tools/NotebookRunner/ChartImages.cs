@@ -1,9 +1,10 @@
 namespace NotebookRunner;
 
 /// <summary>
-/// Adds to every chart output a PNG of its final frame, beside its HTML: a page that runs no scripts (GitHub's
-/// notebook preview) shows the image, a notebook front end the live chart. Drawn in the system's Chromium with
-/// plotly.js and require.js served locally.
+/// Adds to every chart output a PNG of its final frame, inside its HTML (<see cref="StaticChartImage"/>) and beside it
+/// (<c>image/png</c>): a page that runs no scripts (GitHub's notebook preview, an HTML export) shows the image, a
+/// notebook front end the live chart; a front end that shows only safe types for an untrusted notebook (classic
+/// Jupyter) picks the PNG. Drawn in the system's Chromium with plotly.js and require.js served locally.
 /// </summary>
 public static class ChartImages
 {
@@ -26,9 +27,15 @@ public static class ChartImages
             await using var browser = await OfflineChromium.LaunchAsync(chromium!);
             foreach (var chart in charts)
             {
-                var shot = await browser.ShootAsync(chart.Html, 800, 500, chartOnly: true);
-                if (shot.Drawn) chart.Data["image/png"] = Convert.ToBase64String(shot.Png);
-                else log($"A chart did not draw, no static image for it ({shot}).");
+                // A page wider than any chart, so that none is cut off at the edge.
+                var shot = await browser.ShootAsync(chart.Html, 1600, 1000, chartOnly: true);
+                if (!shot.Drawn)
+                {
+                    log($"A chart did not draw, no static image for it ({shot}).");
+                    continue;
+                }
+                chart.Data["text/html"] = StaticChartImage.Embed(chart.Html, shot.Png);
+                chart.Data["image/png"] = Convert.ToBase64String(shot.Png);
             }
         }
         catch (Exception ex) when (ex is Microsoft.Playwright.PlaywrightException or InvalidOperationException or IOException)

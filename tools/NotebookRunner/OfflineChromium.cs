@@ -13,6 +13,8 @@ public sealed class OfflineChromium : IAsyncDisposable
     public const string RequireJsFile = "/usr/share/javascript/requirejs/require.min.js";
 
     private const string PageUrl = "https://notebook.invalid/output.html";
+    // A drawn line or bar trace, or a drawn heat map.
+    private const string DrawnTrace = ".js-plotly-plot .main-svg .trace, .js-plotly-plot .main-svg .hm";
     private static readonly string[] Executables = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
     private readonly IPlaywright _playwright;
@@ -77,19 +79,48 @@ public sealed class OfflineChromium : IAsyncDisposable
             await page.GotoAsync(url);
             try
             {
-                await page.Locator(".js-plotly-plot .main-svg .trace").First.WaitForAsync(
+                await page.Locator(DrawnTrace).First.WaitForAsync(
                     new() { Timeout = (float)(timeout ?? TimeSpan.FromSeconds(20)).TotalMilliseconds, State = WaitForSelectorState.Attached });
                 await page.WaitForTimeoutAsync(300); // let plotly finish drawing
                 shot.Drawn = true;
+                shot.StaticImagesShown = await page.Locator($"img.{StaticChartImage.ImageClass}:visible").CountAsync();
             }
             catch (TimeoutException) { }
-            if (chartOnly && shot.Drawn) shot.Png = await page.Locator(".js-plotly-plot").First.ScreenshotAsync();
+            // The chart's own box: plotly sizes it as the layout says, inside a div as wide as the page.
+            if (chartOnly && shot.Drawn) shot.Png = await page.Locator(".js-plotly-plot .svg-container").First.ScreenshotAsync();
             else
             {
                 if (shot.Drawn) await page.Locator(".js-plotly-plot").First.ScrollIntoViewIfNeededAsync();
                 shot.Png = await page.ScreenshotAsync();
             }
             return shot;
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Loads a page on disk with scripts off, as a static viewer shows it (GitHub's preview runs none), and takes a
+    /// picture of the first element each selector names: null where there is none or it has no size on the page.
+    /// </summary>
+    public async Task<List<byte[]?>> ShootElementsWithoutScriptsAsync(string path, IReadOnlyList<string> selectors, int width, int height)
+    {
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = false });
+        try
+        {
+            var shot = new PageShot();
+            await page.RouteAsync("**/*", route => Answer(route, null, shot));
+            await page.GotoAsync(new Uri(Path.GetFullPath(path)).AbsoluteUri);
+            var pictures = new List<byte[]?>();
+            foreach (var selector in selectors)
+            {
+                var element = page.Locator(selector).First;
+                var box = await element.CountAsync() == 0 ? null : await element.BoundingBoxAsync();
+                pictures.Add(box is { Width: >= 1, Height: >= 1 } ? await element.ScreenshotAsync() : null);
+            }
+            return pictures;
         }
         finally
         {

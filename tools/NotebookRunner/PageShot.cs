@@ -6,6 +6,8 @@ public sealed class PageShot
     public byte[] Png { get; set; } = [];
     /// <summary>Whether a plotly chart drew its plot area.</summary>
     public bool Drawn { get; set; }
+    /// <summary>How many static chart images (<see cref="StaticChartImage"/>) were still visible once the chart had drawn.</summary>
+    public int StaticImagesShown { get; set; }
     /// <summary>Script errors and console errors of the page.</summary>
     public List<string> Errors { get; } = [];
     /// <summary>Requests answered from local copies, and requests refused.</summary>
@@ -13,5 +15,5 @@ public sealed class PageShot
     public List<string> Refused { get; } = [];
 
     public override string ToString() =>
-        $"drawn: {Drawn}; errors: [{string.Join(" | ", Errors)}]; served: [{string.Join(", ", Served)}]; refused: [{string.Join(", ", Refused)}]";
+        $"drawn: {Drawn}; static images shown: {StaticImagesShown}; errors: [{string.Join(" | ", Errors)}]; served: [{string.Join(", ", Served)}]; refused: [{string.Join(", ", Refused)}]";
 }

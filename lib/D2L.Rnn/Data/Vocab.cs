@@ -93,6 +93,29 @@ public sealed class Vocab
     /// <summary>Indices of several tokens.</summary>
     public int[] ToIndices(IEnumerable<string> tokens) => tokens.Select(t => this[t]).ToArray();
 
+    /// <summary>
+    /// The index of every character of <paramref name="text"/> (a character vocabulary). A character outside the
+    /// vocabulary is <c>&lt;unk&gt;</c> when there is one, else an <see cref="ArgumentException"/> (parameter
+    /// <paramref name="paramName"/>) that lists every such character.
+    /// </summary>
+    internal int[] CharacterIndices(string text, string paramName)
+    {
+        if (!HasUnknown && Lacks(text) is { Count: > 0 } unknown)
+            throw new ArgumentException(
+                $"The {paramName} has characters that are not in the vocabulary: {Quoted(unknown)}. " +
+                $"This vocabulary has no {Unknown} to read them as: remove them, or go through a LanguageModel, " +
+                "which first applies the corpus' preprocessing (the lecture's makes the text lower case).",
+                paramName);
+        return text.Select(c => this[c.ToString()]).ToArray();
+    }
+
+    /// <summary>The characters of <paramref name="text"/> that have no index of their own, each once, in the order they
+    /// first appear (with &lt;unk&gt;, those it would stand for).</summary>
+    internal IReadOnlyList<char> Lacks(string text) => text.Distinct().Where(c => !Contains(c.ToString())).ToList();
+
+    /// <summary>'a', 'b', 'c': characters as a message lists them.</summary>
+    internal static string Quoted(IEnumerable<char> characters) => string.Join(", ", characters.Select(c => $"'{c}'"));
+
     /// <summary>The token at <paramref name="index"/>.</summary>
     public string ToToken(int index) =>
         index >= 0 && index < _idxToToken.Count

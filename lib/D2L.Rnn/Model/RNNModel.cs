@@ -105,14 +105,18 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     public override (Tensor Output, RnnState State) forward(Tensor inputs, RnnState state)
     {
         using var scope = NewDisposeScope();
-        // (steps, batch) indices → (steps, batch, features): a learned vector per token, or its one-hot vector.
-        var tokens = inputs.T.to(int64);
-        var x = embedding is not null ? embedding.call(tokens) : nn.functional.one_hot(tokens, Config.VocabSize).to(float32);
-        var (y, newState) = Recur(x, state);
+        var (y, newState) = Recur(Encode(inputs), state);
         // The dense layer sees (steps × batch, hiddens) and scores every token: (steps × batch, vocab).
         var output = linear.call(y.reshape(-1, y.shape[^1]));
         output.MoveToOuterDisposeScope();
         return (output, newState.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>(batch, steps) token indices → (steps, batch, features): a learned vector per token, or its one-hot vector.</summary>
+    internal Tensor Encode(Tensor inputs)
+    {
+        var tokens = inputs.T.to(int64);
+        return embedding is not null ? embedding.call(tokens) : nn.functional.one_hot(tokens, Config.VocabSize).to(float32);
     }
 
     /// <summary>

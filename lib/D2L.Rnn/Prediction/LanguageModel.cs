@@ -138,5 +138,5 @@ public sealed class LanguageModel : IDisposable
         return cleaned;
     }
 
-    private List<char> UnknownIn(string cleaned) => cleaned.Distinct().Where(c => !Vocab.Contains(c.ToString())).ToList();
+    private IReadOnlyList<char> UnknownIn(string cleaned) => Vocab.Lacks(cleaned);
 }

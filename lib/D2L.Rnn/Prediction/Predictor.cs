@@ -49,16 +49,7 @@ public static class Predictor
         if (string.IsNullOrEmpty(prefix)) throw new ArgumentException("The prefix needs at least one character.", nameof(prefix));
         if (numPreds < 0) throw new ArgumentOutOfRangeException(nameof(numPreds), numPreds, "numPreds must be 0 or more.");
         model.EnsureFits(vocab);
-        if (!vocab.HasUnknown)
-        {
-            var unknown = prefix.Where(c => !vocab.Contains(c.ToString())).Distinct().ToArray();
-            if (unknown.Length > 0)
-                throw new ArgumentException(
-                    $"The prefix has characters that are not in the vocabulary: {string.Join(", ", unknown.Select(c => $"'{c}'"))}. " +
-                    $"This vocabulary has no {Vocab.Unknown} to read them as: remove them, or predict through a LanguageModel, " +
-                    "which first applies the corpus' preprocessing (the lecture's makes the text lower case).",
-                    nameof(prefix));
-        }
+        var prefixIndices = vocab.CharacterIndices(prefix, nameof(prefix));
 
         var wasTraining = model.training;
         model.eval();
@@ -66,7 +57,7 @@ public static class Predictor
         {
             using var grad = enable_grad(); // as d2l, and for accuracy: see Evaluator.Perplexity
             var device = model.Device;
-            var outputs = new List<long> { vocab[prefix[0].ToString()] };
+            var outputs = new List<long> { prefixIndices[0] };
             var state = model.BeginState(1, device);
             try
             {
@@ -78,7 +69,7 @@ public static class Predictor
                     state.Dispose();
                     state = next.Detach().MoveToOuterDisposeScope();
                     // Warm-up: while inside the prefix, the next input is the prefix's own next character.
-                    outputs.Add(t < prefix.Length - 1 ? vocab[prefix[t + 1].ToString()] : choose(y));
+                    outputs.Add(t < prefix.Length - 1 ? prefixIndices[t + 1] : choose(y));
                 }
             }
             finally

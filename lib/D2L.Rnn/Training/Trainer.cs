@@ -99,11 +99,10 @@ public static class Trainer
         if (options.PredictEvery == 0 || vocab.HasUnknown) return; // with <unk>, any character can be read (as d2l)
         foreach (var prefix in options.PredictPrefixes)
         {
-            var unknown = prefix.Where(c => !vocab.Contains(c.ToString())).Distinct().ToArray();
-            if (unknown.Length > 0)
+            if (vocab.Lacks(prefix) is { Count: > 0 } unknown)
                 throw new ArgumentException(
                     $"TrainOptions.PredictPrefixes: \"{prefix}\" has characters that are not in the vocabulary " +
-                    $"({string.Join(", ", unknown.Select(c => $"'{c}'"))}). Use prefixes written in your corpus' characters, " +
+                    $"({Vocab.Quoted(unknown)}). Use prefixes written in your corpus' characters, " +
                     "or PredictPrefixes = [] for no predictions.", nameof(options));
         }
     }
