@@ -121,7 +121,7 @@ foreach (var r in sweep)
         : $"{r.Setting,-17} {r.Value,-8} diverged (worse than a uniform guess)");
 foreach (var group in sweep.GroupBy(r => r.Setting))
     Console.WriteLine($"best {group.Key}: {group.MinBy(r => r.Valid).Value}");
-Console.WriteLine($"chart written to {Chart(SweepChart.Create(sweep.Select(r => (r.Setting, r.Value, r.Valid))), "homework8-sweep.html")}");
+Console.WriteLine($"chart written to {Chart(SweepChart.Create(sweep.Select(r => (r.Setting, r.Value, r.Valid)), scoredOn: "the validation text"), "homework8-sweep.html")}");
 
 Console.WriteLine("== How low can you drive the perplexity?");
 var bestKind = validPerplexity.MinBy(p => p.Value).Key;

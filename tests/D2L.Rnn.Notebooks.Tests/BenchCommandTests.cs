@@ -11,6 +11,7 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// that every training figure has its GFLOP/s and fraction of the limit, and that the peer names its BLAS. The
 /// micro-benchmarks (--micro) print every choice they time, both timings and their ratio, not which one wins.
 /// </summary>
+[Trait("Category", "Slow")]
 public class BenchCommandTests
 {
     private static (int Exit, string Output) Bench(params string[] args)

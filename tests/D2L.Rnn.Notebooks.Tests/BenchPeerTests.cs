@@ -8,6 +8,7 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// The PyTorch peer names the BLAS it multiplies with (bench/pytorch/blas.py on sample /proc/self/maps lines, and
 /// the real process with each of Debian's BLAS libraries), and the bench prints no ratio against the reference BLAS.
 /// </summary>
+[Trait("Category", "Slow")]
 public class BenchPeerTests
 {
     private const string Debian = "/usr/lib/x86_64-linux-gnu";

@@ -9,6 +9,7 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// static image for previews that run no scripts (GitHub), and nothing names a folder of the machine that ran them.
 /// Set D2L_CHECK_NOTEBOOKS_DIR to check regenerated notebooks in another folder before committing them.
 /// </summary>
+[Trait("Category", "Slow")]
 public partial class CommittedOutputsTests
 {
     public static string Folder =>

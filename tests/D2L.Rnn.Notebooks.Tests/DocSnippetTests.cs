@@ -6,6 +6,7 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// through <c>Budget</c>. New examples are picked up as they are added; a block that cannot run alone is marked
 /// ```` ```csharp fragment ```` and says so in the text next to it.
 /// </summary>
+[Trait("Category", "Slow")]
 public class DocSnippetTests
 {
     // Enough for the homework recipe's held-out 150,000 characters plus a training part; one epoch each. One libtorch

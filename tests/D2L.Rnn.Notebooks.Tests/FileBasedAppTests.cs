@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>.NET 10 file-based apps: a homework-style script, and the Jupyter kernel spec (the lecture's app: <see cref="LectureAppTests"/>).</summary>
+[Trait("Category", "Slow")]
 public class FileBasedAppTests
 {
     /// <summary>

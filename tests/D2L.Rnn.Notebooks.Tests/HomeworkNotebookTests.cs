@@ -39,12 +39,19 @@ public sealed class HomeworkNotebookRun : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public string Output(string code) => Results.Single(r => r.Cell.Source.Contains(code)).StandardOutput;
+    /// <summary>The results of the code cells of the section whose heading starts with <paramref name="heading"/>.</summary>
+    public List<CellResult> Section(string heading) => NotebookSections.Of(Dib, Results, heading);
+
+    /// <summary>What the code cells of that section printed.</summary>
+    public string Output(string heading) => string.Concat(Section(heading).Select(r => r.StandardOutput));
 }
 
+[Trait("Category", "Slow")]
 public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<HomeworkNotebookRun>
 {
     private static readonly string[] Models = ["RNN", "GRU", "LSTM", "LSTM, 2 layers"];
+    private const string Training = "## Four models, one budget";
+    private const string Sweep = "## Part 1: the settings";
 
     [Fact]
     public void EveryCellSucceeds()
@@ -56,7 +63,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void SplitsTheTextIntoTrainingValidationAndTheLast100000ForTesting()
     {
-        var output = run.Output("corpus.Split(");
+        var output = run.Output("## The corpus");
         Assert.Contains("260,000 characters, vocabulary of 28", output);
         Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", output);
     }
@@ -64,20 +71,19 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void TrainsFourModelsUnderOneBudgetOnTheFastPathOnOneChart()
     {
-        Assert.Contains("1 epochs each, Adam at 0.002, θ = 1", run.Output("Optimizers.Adam"));
-        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
+        Assert.Contains("1 epochs each, Adam at 0.002, θ = 1", run.Output(Training));
+        var best = BestValidation(run.Output(Training));
         Assert.Equal(Models, best.Keys);
         Assert.All(best.Values, p => Assert.InRange(p, 4, 22)); // one epoch on 60,000 characters; a uniform guess is 28
-        var cell = run.Results.Single(r => r.Cell.Source.Contains("foreach (var (name, config) in kinds)"));
-        var chart = Assert.Single(cell.Outputs, o => o.Html.Contains("Plotly.newPlot"));
+        var chart = Assert.Single(run.Section(Training).SelectMany(r => r.Outputs), o => o.Html.Contains("Plotly.newPlot"));
         foreach (var name in Models) Assert.Contains($"\"name\":\"{name}\"", chart.Html);
     }
 
     [Fact]
     public void TheCalculatorGivesEachModelsKeptValidationPerplexityAndReloadsItExactly()
     {
-        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
-        var table = run.Output("trainSample");
+        var best = BestValidation(run.Output(Training));
+        var table = run.Output("## A perplexity calculator");
         foreach (var name in Models)
         {
             var m = Regex.Match(table, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$");
@@ -88,7 +94,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
             Assert.Equal(valid / train, ratio, 2);
         }
 
-        var saved = run.Output("Checkpoint.Save");
+        var saved = run.Output("## Saving");
         foreach (var name in Models)
         {
             var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt) \(letters-only\): reloaded validation perplexity ([\d.]+) \(before saving ([\d.]+)\)");
@@ -103,7 +109,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void Generates200CharactersFromBrutusWithEveryModel()
     {
-        var output = run.Output("honorable man");
+        var output = run.Output("## Writing");
         foreach (var name in Models)
         foreach (var how in new[] { "argmax", "sampled" })
         {
@@ -116,8 +122,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void SweepsEverySettingTheHomeworkNamesInOneTableAndOneChartScoredOnValidation()
     {
-        var cell = run.Results.Single(r => r.Cell.Source.Contains("SweepChart.Show("));
-        var rows = Regex.Matches(cell.StandardOutput, @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
+        var rows = Regex.Matches(run.Output(Sweep), @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
         var settings = rows.GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToList());
         Assert.Equal(["64", "128", "256", "512"], settings["hidden units"]);
         Assert.Equal(["one-hot", "8", "32"], settings["embedding length"]);
@@ -131,14 +136,14 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         // More epochs on the same text lower the training perplexity.
         var byEpochs = rows.Where(m => m.Groups[1].Value == "epochs").Select(m => Number(m.Groups[3].Value)).ToList();
         Assert.True(byEpochs[0] > byEpochs[2], string.Join(", ", byEpochs));
-        Assert.Single(cell.Outputs, o => o.Html.Contains("Plotly.newPlot"));
-        Assert.Matches(@"(?m)^best learning rate: \S+", cell.StandardOutput);
+        Assert.Single(run.Section(Sweep).SelectMany(r => r.Outputs), o => o.Html.Contains("Plotly.newPlot"));
+        Assert.Matches(@"(?m)^best learning rate: \S+", run.Output(Sweep));
     }
 
     [Fact]
     public void TheBestRunKeepsItsBestValidationEpochAndWrites200Characters()
     {
-        var output = run.Output("bestKind");
+        var output = run.Output("## How low");
         Assert.Matches(@"(?m)^best run: (RNN|GRU|LSTM|LSTM, 2 layers), 2 epochs, lr \S+, θ \S+", output);
         Assert.Matches(@"(?m)^kept epoch [12]: validation perplexity [\d.]+", output);
         Assert.Matches(@"(?m)^but brutus is an honorable man.{200}\s*$", output);
@@ -147,7 +152,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void TheNGramMlpsTrainUnderTheSameOptionsAndTheTestSetIsScoredOnceForEveryModel()
     {
-        var mlps = run.Output("NGramTrainer.Train");
+        var mlps = run.Output("## Part 3");
         var mlpBest = new Dictionary<string, double>();
         foreach (var encoding in new[] { "Sequential", "BagOfCharacters" })
         {
@@ -155,10 +160,10 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
             Assert.True(m.Success, mlps);
             mlpBest[$"MLP, {encoding}"] = Number(m.Groups[1].Value);
         }
-        var baseline = Number(Regex.Match(run.Output("mostFrequent"), @"test accuracy ([\d.]+) ?%").Groups[1].Value);
+        var baseline = Number(Regex.Match(run.Output("## Part 3"), @"test accuracy ([\d.]+) ?%").Groups[1].Value);
 
-        var tested = run.Output("testWindows, vocab.Count, encoding)");
-        var best = BestValidation(run.Output("foreach (var (name, config) in kinds)"));
+        var tested = run.Output("## The test set");
+        var best = BestValidation(run.Output(Training));
         foreach (var (name, valid) in best.Concat(mlpBest))
         {
             var m = Regex.Match(tested, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)(?:\s+test accuracy ([\d.]+) ?%)?\s*$");
@@ -222,7 +227,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     [Fact]
     public void TabulatesWeightsAndMultiplyAddsOfEveryModel()
     {
-        var output = run.Output("ModelCost.Of");
+        var output = run.Output("## Weights");
         // V = 28 symbols, h = 256, windows of 5: the homework's formulas, written out.
         const long v = 28, h = 256, n = 5;
         var expected = new Dictionary<string, (long Weights, long MultiplyAdds)>

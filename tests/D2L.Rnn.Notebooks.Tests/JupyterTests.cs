@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>The .ipynb notebooks in Jupyter: executed by nbconvert on the .NET kernel, and exported to HTML.</summary>
+[Trait("Category", "Slow")]
 public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
 {
     public static TheoryData<string> Notebooks() => [JupyterRun.Lecture, JupyterRun.Homework];

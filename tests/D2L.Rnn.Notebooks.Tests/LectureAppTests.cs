@@ -51,6 +51,7 @@ public sealed class LectureBudgetRun : IAsyncLifetime
 }
 
 /// <summary>The lecture's file-based app does what the notebook does: the same lines for the same budget.</summary>
+[Trait("Category", "Slow")]
 public partial class LectureAppTests(LectureBudgetRun run) : IClassFixture<LectureBudgetRun>
 {
     [Fact]

@@ -46,23 +46,12 @@ public sealed class LectureNotebookRun : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public CellResult CellContaining(string code) => Results.Single(r => r.Cell.Source.Contains(code));
+    /// <summary>The results of the code cells of the section whose heading starts with <paramref name="heading"/>
+    /// (such as "## 9.").</summary>
+    public List<CellResult> Section(string heading) => NotebookSections.Of(Dib, Results, heading);
 
-    /// <summary>
-    /// The results of the code cells of the section whose heading starts with <paramref name="heading"/> (such as
-    /// "## 9."), up to the markdown cell with the next "## " heading: the sections are what a reader sees, and move
-    /// less than the code inside them.
-    /// </summary>
-    public List<CellResult> Section(string heading)
-    {
-        var cells = NotebookFile.Read(Dib);
-        bool Heads(NotebookCell c, string h) => !c.IsCode && c.Source.Split('\n').Any(l => l.StartsWith(h, StringComparison.Ordinal));
-        var start = cells.FindIndex(c => Heads(c, heading));
-        Assert.True(start >= 0, $"no section '{heading}' in {Path.GetFileName(Dib)}");
-        var end = cells.FindIndex(start + 1, c => Heads(c, "## "));
-        var code = cells.Take(end < 0 ? cells.Count : end).Skip(start).Where(c => c.IsCode).ToList();
-        return Results.Where(r => code.Contains(r.Cell)).ToList();
-    }
+    /// <summary>What the code cells of that section printed.</summary>
+    public string Printed(string heading) => string.Concat(Section(heading).Select(r => r.StandardOutput));
 
     /// <summary>The one chart output of the notebook with <paramref name="title"/>, as the data and layout plotly draws.</summary>
     public ChartJson Chart(string title) =>
@@ -70,8 +59,12 @@ public sealed class LectureNotebookRun : IAsyncLifetime
             c => c.Title == title);
 }
 
+[Trait("Category", "Slow")]
 public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<LectureNotebookRun>
 {
+    // The training cell of section 7: the one that draws the live chart.
+    private CellResult TrainingCell() => run.Section("## 7.").Single(r => r.Outputs.Any(o => o.Html.Contains("Plotly.newPlot")));
+
     [Fact]
     public void EveryCellSucceeds()
     {
@@ -83,21 +76,21 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [Fact]
     public void PrintsTheLecturesShapes()
     {
-        Assert.Contains("10000 characters, vocabulary of 43 symbols", run.CellContaining("LoadLecture").StandardOutput);
-        Assert.Contains("state (1, 2, 256)", run.CellContaining("zeros(1, batchSize").StandardOutput);
-        var pass = run.CellContaining("rnnLayer.call").StandardOutput;
+        Assert.Contains("10000 characters, vocabulary of 43 symbols", run.Printed("## 1."));
+        Assert.Contains("state (1, 2, 256)", run.Printed("## 3."));
+        var pass = run.Printed("## 4.");
         Assert.Contains("input (35, 2, 43)", pass);
         Assert.Contains("output (35, 2, 256)", pass);
         Assert.Contains("new state (1, 2, 256)", pass);
-        Assert.Contains("begin state (1, 2, 256)", run.CellContaining("new RNNModel(rnnLayer, vocab.Count)").StandardOutput);
+        Assert.Contains("begin state (1, 2, 256)", run.Printed("## 5."));
     }
 
     [Fact]
     public void PredictsBeforeAndAfterTraining()
     {
-        var before = run.CellContaining("Predictor.Predict(\"traveller\", 10").AllText;
+        var before = string.Concat(run.Section("## 6.").Select(r => r.AllText));
         Assert.Matches("traveller.{10}", before);
-        var after = run.CellContaining("Predictor.Predict(prefix, 50").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var after = run.Printed("## 8.").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, after.Length);
         Assert.Equal(9 + 50, after[0].Length);
         Assert.StartsWith("time traveller", after[1]);
@@ -106,7 +99,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [Fact]
     public void TrainsTheLectureRunToALowPerplexity()
     {
-        var training = run.CellContaining("Trainer.Train").StandardOutput;
+        var training = run.Printed("## 7.");
         var reports = Regex.Matches(training, @"^epoch (\d+), perplexity ([\d.]+), time ([\d.]+) sec, fast path$", RegexOptions.Multiline);
         Assert.Equal([50, 100, 150, 200], reports.Select(m => int.Parse(m.Groups[1].Value)));
         var perplexities = reports.Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
@@ -120,7 +113,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [Fact]
     public void OneLiveChartIsUpdatedInPlaceUnderTheIdOfItsFirstDisplay()
     {
-        var cell = run.CellContaining("LivePerplexityPlot.Show");
+        var cell = TrainingCell();
         var charts = cell.Outputs.Where(o => o.Html.Contains("Plotly.newPlot")).ToList();
         var chart = Assert.Single(charts);
 
@@ -143,14 +136,14 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         var m = Regex.Match(run.RedrawCounters, @"redraws (\d+), redraw seconds ([\d.]+), training seconds ([\d.]+)");
         Assert.True(m.Success, run.RedrawCounters);
         var (redraws, redrawing, training) = (int.Parse(m.Groups[1].Value), Seconds(m.Groups[2].Value), Seconds(m.Groups[3].Value));
-        Assert.Equal(run.CellContaining("LivePerplexityPlot.Show").Outputs.Single(o => o.Html.Contains("Plotly.newPlot")).Updates, redraws);
+        Assert.Equal(run.Section("## 7.").SelectMany(r => r.Outputs).Single(o => o.Html.Contains("Plotly.newPlot")).Updates, redraws);
         Assert.True(redrawing <= 0.1 * training, $"{redraws} redraws took {redrawing:F3} s of {training:F1} s of training");
     }
 
     [Fact]
     public async Task TheLiveChartOutputDrawsInANotebookFrontEnd()
     {
-        var chart = run.CellContaining("LivePerplexityPlot.Show").Outputs.Single(o => o.Html.Contains("Plotly.newPlot"));
+        var chart = run.Section("## 7.").SelectMany(r => r.Outputs).Single(o => o.Html.Contains("Plotly.newPlot"));
         // VS Code's webview and JupyterLab have no require.js: the chart loads it, then plotly.js through it.
         var shot = await FrontEnd.ShootAsync(chart.Html);
         FrontEnd.AssertDrawn(shot, "without require.js on the page");

@@ -4,6 +4,7 @@ using NotebookRunner;
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>A chart's picture inside its HTML: shown where no script runs, hidden once plotly has drawn.</summary>
+[Trait("Category", "Slow")]
 public class StaticChartImageTests
 {
     [Fact]

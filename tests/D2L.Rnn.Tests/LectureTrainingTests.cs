@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace D2L.Rnn.Tests;
 
 /// <summary>The lecture's and d2l 0.17's full configurations on the real Time Machine text.</summary>
+[Trait("Category", "Slow")]
 public class LectureTrainingTests(ITestOutputHelper output)
 {
     /// <summary>The perplexities the lecture printed at epochs 50, 100, 150 and 200 (MXNet Gluon, ReLU RNN).</summary>

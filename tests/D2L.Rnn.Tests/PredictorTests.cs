@@ -72,7 +72,7 @@ public class PredictorTests
         var e = Assert.Throws<ArgumentException>(() => Predictor.Predict("abQz", 3, lectureModel, lecture));
         Assert.Equal("prefix", e.ParamName);
         Assert.Contains("'Q', 'z'", e.Message);
-        Assert.Contains("This vocabulary has no <unk> to read them as: remove them, or predict through a LanguageModel", e.Message);
+        Assert.Contains("This vocabulary has no <unk> to read them as: remove them, or use a LanguageModel", e.Message);
         Assert.Equal("prefix", Assert.Throws<ArgumentException>(() => Predictor.Predict("", 3, lectureModel, lecture)).ParamName);
     }
 }

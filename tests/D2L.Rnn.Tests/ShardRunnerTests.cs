@@ -93,6 +93,7 @@ public class ShardRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // 12 s of stress (D2L_SHARD_STRESS_SECONDS)
     public void AfterEveryRunEveryShardHasFinishedThatRunAndNoneHasStartedTheNext()
     {
         // Each shard writes the run's number when its work starts and when it ends. Thousands of runs of random work:

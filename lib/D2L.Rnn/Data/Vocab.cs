@@ -103,7 +103,7 @@ public sealed class Vocab
         if (!HasUnknown && Lacks(text) is { Count: > 0 } unknown)
             throw new ArgumentException(
                 $"The {paramName} has characters that are not in the vocabulary: {Quoted(unknown)}. " +
-                $"This vocabulary has no {Unknown} to read them as: remove them, or go through a LanguageModel, " +
+                $"This vocabulary has no {Unknown} to read them as: remove them, or use a LanguageModel, " +
                 "which first applies the corpus' preprocessing (the lecture's makes the text lower case).",
                 paramName);
         return text.Select(c => this[c.ToString()]).ToArray();

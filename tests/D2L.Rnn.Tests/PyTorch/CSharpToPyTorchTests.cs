@@ -7,6 +7,7 @@ namespace D2L.Rnn.Tests.PyTorch;
 /// Weights trained in C# and saved with <see cref="PyTorchStateDict.Save"/> load into d2l's PyTorch RNNModel
 /// (strictly: every name and shape) and give there the scores and the greedy text they give here.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CSharpToPyTorchTests(CSharpExport export, ITestOutputHelper output) : IClassFixture<CSharpExport>
 {
     private const double Relative = 1e-4, TopTwoGap = 1e-3;

@@ -8,6 +8,7 @@ namespace D2L.Rnn.Tests.PyTorch;
 /// PyTorch computed from them on the same minibatch, and greedy prediction writes the same text. Relative differences
 /// are max|ours − PyTorch| / max|PyTorch| per tensor (<see cref="Differences.Relative(Tensor, Tensor)"/>).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper output) : IClassFixture<PyTorchExport>
 {
     private const double Relative = 1e-4, StepAbsolute = 1e-6, TopTwoGap = 1e-3;
