@@ -41,7 +41,7 @@ public sealed partial class JupyterRun : IAsyncLifetime
         // One after the other: two kernels started at the same moment could not both start (one died before its
         // first reply).
         Runs[Lecture] = await Task.Run(() => Execute(Lecture, ("D2L_EPOCHS", "20")));
-        Runs[Homework] = await Task.Run(() => Execute(Homework, ("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "130000")));
+        Runs[Homework] = await Task.Run(() => Execute(Homework, ("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "260000")));
         HtmlExport = Jupyter(Scratch, ["nbconvert", "--to", "html", "--output-dir", Path.GetDirectoryName(LectureHtml)!, Path.Combine(Executed, Lecture)]);
     }
 

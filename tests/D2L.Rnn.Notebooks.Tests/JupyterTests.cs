@@ -37,12 +37,13 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
     public void TheHomeworkPrintsItsCorpusAndEveryModel()
     {
         var text = Stdout(JupyterRun.Homework);
-        Assert.Contains("130,000 characters, vocabulary of 28", text);
-        Assert.Contains("training on 30,000, testing on the last 100,000", text);
-        foreach (var model in new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers" })
+        Assert.Contains("260,000 characters, vocabulary of 28", text);
+        Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", text);
+        foreach (var model in new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers", "MLP, Sequential", "MLP, BagOfCharacters" })
         {
-            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+train perplexity [\d.]+, [\d.]+ s/epoch", text);
-            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+test perplexity [\d.]+", text);
+            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+best validation perplexity [\d.]+ \(epoch 1\), [\d.]+ s/epoch", text);
+            // The test table: validation and test perplexity.
+            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+[\d.]+\s+[\d.]+(\s+test accuracy [\d.]+ ?%)?\s*$", text);
         }
     }
 
@@ -52,9 +53,9 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
     {
         var charts = Cells(name).SelectMany(c => c["outputs"]?.AsArray() ?? [])
             .Select(o => o!["data"]?["text/html"]).Where(h => h is not null && Text(h).Contains("Plotly.newPlot")).ToList();
-        // The lecture: the training chart, the gradient norms and the hidden states. The homework: the training chart
-        // and the settings sweep.
-        Assert.Equal(name == JupyterRun.Lecture ? 3 : 2, charts.Count);
+        // The lecture: the training chart, the gradient norms and the hidden states. The homework: the training chart,
+        // the settings sweep and the MLPs' training chart.
+        Assert.Equal(3, charts.Count);
         var chart = Text(charts[0]!);
         var lastEpoch = name == JupyterRun.Lecture ? 20 : 1;
         Assert.Matches($@"""x"":\[(1,)*.*\b{lastEpoch}\]", chart);
