@@ -15,7 +15,7 @@ public class CellsTests
             Assert.Equal(kind, cell.Kind);
             using var layer = cell.Create(new ModelConfig(kind, 5, 4));
             Assert.Same(cell, Cells.Of(layer));
-            Assert.True(cell.HasFastLayer);
+            Assert.True(D2L.Rnn.FastPath.FastLayers.Has(kind));
         }
     }
 

@@ -162,9 +162,9 @@ public sealed class EmbeddingTests(ITestOutputHelper output) : IDisposable
         using var oneHot = new RNNModel(new ModelConfig(kind, VocabSize, Hiddens));
         Assert.Contains("embedding", FastTrainingStep.Unsupported(embedded));
         using var sgd = optim.SGD(oneHot.parameters(), 1);
-        Assert.Null(FastTrainingStep.TryCreate(embedded, 16, 5, sgd, 1, 1).Step);
+        Assert.Null(FastTrainingStep.TryCreate(embedded, 16, 5, ParameterUpdate.Through(sgd), 1, 1).Step);
         Assert.Throws<ArgumentException>(() => new FastParameters(embedded));
-        var (step, _) = FastTrainingStep.TryCreate(oneHot, 16, 5, sgd, 1, 1);
+        var (step, _) = FastTrainingStep.TryCreate(oneHot, 16, 5, ParameterUpdate.Through(sgd), 1, 1);
         using (step) Assert.NotNull(step);
     }
 

@@ -75,7 +75,7 @@ public class FastTrainingStepTests
         using (h1)
         using (h2)
         using (var sgd = optim.SGD(model.parameters(), 1))
-        using (var fast = new FastTrainingStep(model, batch, Steps, sgd, clipTheta: 1, maxShards))
+        using (var fast = new FastTrainingStep(model, batch, Steps, ParameterUpdate.Through(sgd), clipTheta: 1, maxShards))
         {
             Assert.Equal(loss1, fast.ComputeGradients(x1, y1, freshState: true), 1e-5f);
             var fastGrads1 = fast.SummedGradients();
@@ -112,13 +112,13 @@ public class FastTrainingStepTests
         using var x = randint(0, Vocab, [batch, Steps], dtype: int64);
         using var y = randint(0, Vocab, [batch, Steps], dtype: int64);
         using (var sgd = optim.SGD(reference.parameters(), 0.5))
-        using (var step = new ReferenceTrainingStep(reference, sgd, clipTheta: theta))
+        using (var step = new ReferenceTrainingStep(reference, ParameterUpdate.Through(sgd), clipTheta: theta))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
         }
         using (var sgd = optim.SGD(fast.parameters(), 0.5))
-        using (var step = new FastTrainingStep(fast, batch, Steps, sgd, clipTheta: theta, maxShards: 2))
+        using (var step = new FastTrainingStep(fast, batch, Steps, ParameterUpdate.Through(sgd), clipTheta: theta, maxShards: 2))
         {
             step.ComputeGradients(x, y, freshState: true);
             step.Update();
@@ -144,23 +144,58 @@ public class FastTrainingStepTests
         Assert.Null(FastTrainingStep.Unsupported(float32));
         Assert.Equal("the parameters are Float64, not float32", FastTrainingStep.Unsupported(float64));
         using var sgd = optim.SGD(float32.parameters(), 1);
-        var (step, declined) = FastTrainingStep.TryCreate(float32, 16, Steps, sgd, 1, 2);
+        var (step, declined) = FastTrainingStep.TryCreate(float32, 16, Steps, ParameterUpdate.Through(sgd), 1, 2);
         using (step) Assert.IsType<FastTrainingStep>(step);
         Assert.Null(declined);
-        Assert.Null(FastTrainingStep.TryCreate(float64, 16, Steps, sgd, 1, 2).Step);
+        Assert.Null(FastTrainingStep.TryCreate(float64, 16, Steps, ParameterUpdate.Through(sgd), 1, 2).Step);
     }
 
     [Fact]
-    public void LayersBuiltWithTheLecturesConstructorTakeTheFastPathWithOneLayerOnly()
+    public void LayersBuiltWithTheLecturesConstructorTakeTheFastPathUnlessTheyDropUnits()
     {
-        // TorchSharp's layers do not tell their dropout between layers, which the fast pass does not apply: a
-        // stacked layer built elsewhere trains on the reference path.
+        // TorchSharp's layers do not tell their dropout between layers, which the fast pass does not apply: the fast
+        // path asks the layer itself, and a stacked layer that drops units trains on the reference path.
         using var gru = new RNNModel(nn.GRU(Vocab, Hiddens), Vocab);
-        using var lstm = new RNNModel(nn.LSTM(Vocab, Hiddens), Vocab);
         using var deepLstm = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2), Vocab);
+        using var dropping = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2, dropout: 0.3), Vocab);
         Assert.Null(FastTrainingStep.Unsupported(gru));
-        Assert.Null(FastTrainingStep.Unsupported(lstm));
-        Assert.Contains("dropout", FastTrainingStep.Unsupported(deepLstm));
+        manual_seed(5);
+        Assert.Null(FastTrainingStep.Unsupported(deepLstm));
+        // Asking a layer without dropout draws no random number: a seeded run is not shifted by it.
+        var next = rand(1).item<float>();
+        manual_seed(5);
+        Assert.Equal(rand(1).item<float>(), next);
+        Assert.Contains("dropout", FastTrainingStep.Unsupported(dropping));
+        Assert.True(dropping.training); // the layer's mode is as it was
+    }
+
+    [Fact]
+    public void AfterTheWeightsArePutBackTheFastStepComputesFromThem()
+    {
+        // What the fast step derives from the weights (the first layer's input table) must follow a restore, as after
+        // divergence or when the best weights are put back, so that training can go on from them.
+        using var model = NewModel(7, CellKind.Gru);
+        using var x = randint(0, Vocab, [16, Steps], dtype: int64);
+        using var y = randint(0, Vocab, [16, Steps], dtype: int64);
+        using var zero = model.BeginState(16);
+        var (loss, grads, final) = Reference(model, x, y, zero);
+        final.Dispose();
+        using var snapshot = WeightSnapshot.Of(model.parameters());
+        using var sgd = optim.SGD(model.parameters(), 1);
+        using var fast = new FastTrainingStep(model, 16, Steps, ParameterUpdate.Through(sgd), clipTheta: 1, maxShards: 2);
+        fast.ComputeGradients(x, y, freshState: true);
+        fast.Update();
+        snapshot.Restore();
+        fast.WeightsRestored();
+        Assert.Equal(loss, fast.ComputeGradients(x, y, freshState: true), 1e-5f);
+        var restored = fast.SummedGradients();
+        for (var i = 0; i < grads.Length; i++) AssertClose(grads[i], restored[i].data<float>().ToArray(), $"gradient {i}");
+        foreach (var g in restored) g.Dispose();
+
+        // Without the refresh the step would still read the updated weights' input table.
+        fast.Update();
+        snapshot.Restore();
+        Assert.NotEqual(loss, fast.ComputeGradients(x, y, freshState: true), 3);
     }
 
     [Fact]
@@ -187,7 +222,7 @@ public class FastTrainingStepTests
     {
         using var model = NewModel(2, CellKind.Rnn);
         using var sgd = optim.SGD(model.parameters(), 1);
-        using var fast = new FastTrainingStep(model, 8, Steps, sgd, 1, 1);
+        using var fast = new FastTrainingStep(model, 8, Steps, ParameterUpdate.Through(sgd), 1, 1);
         using var x = zeros([8, Steps + 1], int64);
         var e = Assert.Throws<ArgumentException>(() => fast.ComputeGradients(x, x, freshState: true));
         Assert.Equal("x", e.ParamName);

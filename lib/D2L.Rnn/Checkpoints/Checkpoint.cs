@@ -38,7 +38,7 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
-        model.EnsureFits(vocab);
+        ModelContract.EnsureFits(model, vocab);
 
         var c = model.Config;
         var header = JsonSerializer.SerializeToUtf8Bytes(

@@ -8,18 +8,18 @@ public static class Evaluator
     /// <summary>
     /// Reads <paramref name="indices"/> as one sequence from a zero state and scores every next token:
     /// exp(mean cross-entropy of the predictions of tokens 1..n-1). The text is fed in chunks of
-    /// <paramref name="chunkSteps"/> with the state carried over, so the result does not depend on the chunk.
+    /// <paramref name="chunkSteps"/> with the state carried over, so the result does not depend on the chunk. Any
+    /// <see cref="IRecurrentModel"/> (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/>, ...), on any device.
     /// </summary>
-    public static double Perplexity(RNNModel model, IReadOnlyList<int> indices, int chunkSteps = 1000)
+    public static double Perplexity(IRecurrentModel model, IReadOnlyList<int> indices, int chunkSteps = 1000)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(indices);
         if (indices.Count < 2) throw new ArgumentException("Perplexity needs at least two tokens.", nameof(indices));
         if (chunkSteps <= 0) throw new ArgumentOutOfRangeException(nameof(chunkSteps), chunkSteps, "chunkSteps must be positive.");
-        TokenIndices.EnsureWithin(indices, model.Config.VocabSize, "the text", nameof(indices));
+        TokenIndices.EnsureWithin(indices, model.VocabSize, "the text", nameof(indices));
 
-        var wasTraining = model.training;
-        model.eval();
+        using var evaluating = ModelContract.Evaluating(model);
         // Autograd stays on, as in d2l: under no_grad, libtorch runs an LSTM through a packed oneDNN kernel that lost
         // accuracy on a CPU with bfloat16 support (perplexity 6.274 where float64 gives 6.253). States are detached,
         // so each chunk's graph goes with its dispose scope.
@@ -45,7 +45,6 @@ public static class Evaluator
         finally
         {
             state.Dispose();
-            model.train(wasTraining);
         }
         return Loss.ToPerplexity(lossSum, tokens);
     }

@@ -17,12 +17,9 @@ internal sealed class FastShard : IDisposable
     public FastShard(FastParameters parameters, int batch, int steps)
     {
         _output = new FastOutput(parameters, (long)steps * batch);
-        _layers = parameters.Layers.Select(layer => NewLayer(layer, batch, steps, _output.Ones)).ToArray();
+        _layers = parameters.Layers.Select(layer => FastLayers.Create(layer, batch, steps, _output.Ones)).ToArray();
         Gradients = parameters.NewGradientBuffer();
     }
-
-    private static FastLayer NewLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        Cells.Of(parameters.Kind).NewFastLayer(parameters, batch, steps, ones);
 
     /// <summary>This shard's gradients, one flat buffer (<see cref="FastGradients"/>), overwritten by every step.</summary>
     public FastGradients Gradients { get; }

@@ -6,8 +6,8 @@ namespace D2L.Rnn.FastPath;
 /// The fast training step for a one-hot <see cref="RNNModel"/> (RNN with tanh or ReLU, GRU, LSTM; one or more
 /// layers) on the CPU: the minibatch's sequences are split into shards that run the hand-written pass
 /// (<see cref="FastShard"/>) on their own core; their gradients are summed into the model's own <c>grad</c> tensors,
-/// clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by the optimizer, the same one the reference
-/// step uses. Same gradients as autograd up to float32 rounding (FastTrainingStepTests).
+/// clipped on the global norm (d2l's <c>grad_clipping</c>) and applied by the same update (optimizer or d2l's
+/// <c>updater</c>) as the reference step's. Same gradients as autograd up to float32 rounding (FastTrainingStepTests).
 /// </summary>
 internal sealed class FastTrainingStep : ITrainingStep
 {
@@ -17,7 +17,7 @@ internal sealed class FastTrainingStep : ITrainingStep
     private readonly double[] _lossSums;
     private readonly ShardRunner _runner;
     private readonly int _batch, _steps;
-    private readonly optim.Optimizer _optimizer;
+    private readonly ParameterUpdate _update;
     private readonly double _clipTheta;
     private readonly Tensor[] _modelParameters;
     private bool _hasState;
@@ -29,28 +29,50 @@ internal sealed class FastTrainingStep : ITrainingStep
             ? $"the model is on {model.Device}: the fast path runs on the CPU (on a GPU, cuDNN's layers are the right choice)"
         // The fast step reads one-hot input (its input table is W_ihᵀ row by token).
         : model.Embedding is not null ? "the model has an embedding: the fast path reads one-hot input"
-        : !Cells.Of(model.Config.Kind).HasFastLayer ? $"the fast path has no hand-written {Cells.Of(model.Config.Kind).Name} layer"
-        : !model.NoDropoutBetweenLayers
-            ? "the stacked layer was built outside the library, and TorchSharp does not say whether it applies dropout between its layers (build the model from a ModelConfig)"
+        : !FastLayers.Has(model.Config.Kind) ? $"the fast path has no hand-written {Cells.Of(model.Config.Kind).Name} layer"
         : model.Linear.weight!.dtype != ScalarType.Float32 ? $"the parameters are {model.Linear.weight!.dtype}, not float32"
         : model.Linear.bias is null || !model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0") ? "the model has no biases"
+        : AppliesDropout(model) ? "the stacked layer applies dropout between its layers, which the hand-written pass does not"
         : null;
 
+    // TorchSharp's layers do not say whether they were built with dropout, so the layer is asked: in training mode, two
+    // passes over the same input differ only when it drops units between its layers. The input is made without the random
+    // generator, and a layer without dropout draws nothing, so a seeded run stays as it was.
+    private static bool AppliesDropout(RNNModel model)
+    {
+        if (model.Config.NumLayers == 1) return false;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var wasTraining = model.Rnn.training;
+        model.Rnn.train();
+        try
+        {
+            var x = arange(16 * 8 * model.Config.InputSize, float32, device: model.Device).sin().reshape(16, 8, model.Config.InputSize);
+            var first = model.Recur(x, model.BeginState(8)).Y;
+            var second = model.Recur(x, model.BeginState(8)).Y;
+            return first.ne(second).any().item<bool>();
+        }
+        finally
+        {
+            model.Rnn.train(wasTraining);
+        }
+    }
+
     /// <summary>The fast step for <paramref name="model"/> on minibatches of <paramref name="batch"/> × <paramref name="steps"/>
-    /// split over at most <paramref name="threads"/> cores that updates through <paramref name="optimizer"/>, or null with
+    /// split over at most <paramref name="threads"/> cores that updates through <paramref name="update"/>, or null with
     /// the reason (<see cref="Unsupported"/>) when the model is not one it supports.</summary>
-    public static (ITrainingStep? Step, string? Declined) TryCreate(RNNModel model, int batch, int steps, optim.Optimizer optimizer,
+    public static (ITrainingStep? Step, string? Declined) TryCreate(RNNModel model, int batch, int steps, ParameterUpdate update,
         double clipTheta, int threads) =>
-        Unsupported(model) is { } reason ? (null, reason) : (new FastTrainingStep(model, batch, steps, optimizer, clipTheta, threads), null);
+        Unsupported(model) is { } reason ? (null, reason) : (new FastTrainingStep(model, batch, steps, update, clipTheta, threads), null);
 
     /// <summary>
     /// Buffers for minibatches of <paramref name="batch"/> × <paramref name="steps"/>, split into at most
     /// <paramref name="maxShards"/> shards (one per core; each shard keeps at least 8 sequences). The model's parameters'
     /// <c>grad</c> become views of the summed gradients until <see cref="Dispose"/>.
     /// </summary>
-    public FastTrainingStep(RNNModel model, int batch, int steps, optim.Optimizer optimizer, double clipTheta, int maxShards)
+    public FastTrainingStep(RNNModel model, int batch, int steps, ParameterUpdate update, double clipTheta, int maxShards)
     {
-        _optimizer = optimizer;
+        _update = update;
         _clipTheta = clipTheta;
         _batch = batch;
         _steps = steps;
@@ -111,9 +133,15 @@ internal sealed class FastTrainingStep : ITrainingStep
         var total = _shards[0].Gradients;
         for (var s = 1; s < _shards.Length; s++) total.Flat.add_(_shards[s].Gradients.Flat);
         var norm = GradClipping.ClipGradients([total.Flat], _clipTheta);
-        using (NewDisposeScope()) _optimizer.step();
+        _update.Step();
         _parameters.Refresh();
         return norm;
+    }
+
+    public void WeightsRestored()
+    {
+        using var noGrad = no_grad();
+        _parameters.Refresh();
     }
 
     /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in the model's parameter

@@ -53,7 +53,7 @@ public static class HiddenStates
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
         if (string.IsNullOrEmpty(text)) throw new ArgumentException("The text needs at least one character.", nameof(text));
-        model.EnsureFits(vocab);
+        ModelContract.EnsureFits(model, vocab);
         return Of(model, vocab.CharacterIndices(text, nameof(text)));
     }
 }

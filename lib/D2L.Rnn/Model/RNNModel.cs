@@ -9,7 +9,7 @@ namespace D2L.Rnn;
 /// layer that scores every token of the vocabulary at every time step. With <see cref="ModelConfig.EmbeddingSize"/>
 /// set, a learned embedding replaces the one-hot vectors.
 /// </summary>
-public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>
+public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>, IRecurrentModel
 {
     // d2l's names: the state dict reads rnn.weight_ih_l0 … linear.bias, as in the book, plus embedding.weight when
     // there is one (a null field is not registered, so one-hot models keep exactly d2l's state dict).
@@ -23,7 +23,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</param>
     /// <param name="init">How the parameters start.</param>
     public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
-        : this(RecurrentLayer.Create(Validated(config)), config, noDropoutBetweenLayers: true)
+        : this(RecurrentLayer.Create(Validated(config)), config)
     {
         Initialize(init);
     }
@@ -38,16 +38,13 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// biases, or its input size is not <paramref name="vocabSize"/>.</exception>
     public RNNModel(nn.Module rnnLayer, int vocabSize)
         : this(rnnLayer, RecurrentLayer.Describe(rnnLayer, vocabSize > 0 ? vocabSize
-            : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")),
-            noDropoutBetweenLayers: false)
+            : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")))
     {
     }
 
-    private RNNModel(nn.Module rnnLayer, ModelConfig config, bool noDropoutBetweenLayers) : base(nameof(RNNModel))
+    private RNNModel(nn.Module rnnLayer, ModelConfig config) : base(nameof(RNNModel))
     {
         Config = config;
-        // TorchSharp's layers do not expose their dropout: only a layer built here is known to have none.
-        NoDropoutBetweenLayers = noDropoutBetweenLayers || config.NumLayers == 1;
         if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size);
         rnn = rnnLayer;
         linear = nn.Linear(config.NumHiddens, config.VocabSize);
@@ -64,9 +61,6 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// <summary>Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</summary>
     public ModelConfig Config { get; }
 
-    /// <summary>Whether the recurrent layer is known to apply no dropout between its layers (always true for one layer).</summary>
-    internal bool NoDropoutBetweenLayers { get; }
-
     /// <summary>The learned input embedding (vocab, embedding size), or null when the input is one-hot.</summary>
     public Embedding? Embedding => embedding;
 
@@ -78,6 +72,10 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 
     /// <summary>The device of the parameters.</summary>
     public Device Device => linear.weight!.device;
+
+    int IRecurrentModel.VocabSize => Config.VocabSize;
+
+    IEnumerable<Parameter> IRecurrentModel.parameters() => parameters();
 
     /// <summary>
     /// Re-initialises every parameter, as Gluon's <c>model.initialize(force_reinit=True, init=...)</c>:
@@ -140,14 +138,5 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         return Cells.Of(Config.Kind).HasMemoryCell
             ? new RnnState(zeros(shape, device: device), zeros(shape, device: device))
             : new RnnState(zeros(shape, device: device));
-    }
-
-    /// <summary>Throws an <see cref="ArgumentException"/> (parameter <c>vocab</c>) when the vocabulary's size is not the model's.</summary>
-    internal void EnsureFits(Vocab vocab)
-    {
-        if (vocab.Count != Config.VocabSize)
-            throw new ArgumentException(
-                $"The vocabulary has {vocab.Count} tokens but the model was built for {Config.VocabSize}: pass the vocabulary of the " +
-                "corpus the model was trained on (Checkpoint.Load returns a saved model's own).", nameof(vocab));
     }
 }

@@ -1,7 +1,8 @@
 namespace D2L.Rnn;
 
 /// <summary>
-/// A character language model for text in, text out: an <see cref="RNNModel"/> with its <see cref="D2L.Rnn.Vocab"/>
+/// A character language model for text in, text out: a model (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/>, any
+/// <see cref="IRecurrentModel"/>) with its <see cref="D2L.Rnn.Vocab"/>
 /// and the <see cref="TextPreset"/> of its corpus. Every text it is given goes through the corpus' preprocessing first,
 /// so "But Brutus is an honorable man" works on a letters-only, lower-case model, and a character that the vocabulary
 /// lacks even then is an <see cref="UnknownCharactersException"/> instead of a silently made-up number.
@@ -14,25 +15,25 @@ public sealed class LanguageModel : IDisposable
 {
     /// <summary>Bundles a model with the vocabulary and preprocessing of the corpus it was trained on.</summary>
     /// <exception cref="ArgumentException">The vocabulary's size is not the model's.</exception>
-    public LanguageModel(RNNModel model, Vocab vocab, TextPreset preset)
+    public LanguageModel(IRecurrentModel model, Vocab vocab, TextPreset preset)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(preset);
-        model.EnsureFits(vocab);
+        ModelContract.EnsureFits(model, vocab);
         Model = model;
         Vocab = vocab;
         Preset = preset;
     }
 
     /// <summary>Bundles a model with the vocabulary and preprocessing of <paramref name="corpus"/>, its training corpus.</summary>
-    public LanguageModel(RNNModel model, CharCorpus corpus)
+    public LanguageModel(IRecurrentModel model, CharCorpus corpus)
         : this(model, (corpus ?? throw new ArgumentNullException(nameof(corpus))).Vocab, corpus.Preset)
     {
     }
 
     /// <summary>The network.</summary>
-    public RNNModel Model { get; }
+    public IRecurrentModel Model { get; }
 
     /// <summary>The vocabulary of its training corpus.</summary>
     public Vocab Vocab { get; }
@@ -83,8 +84,12 @@ public sealed class LanguageModel : IDisposable
     }
 
     /// <summary>Writes a checkpoint with the model, the vocabulary and the preset's name (see <see cref="Checkpoint.Save"/>).</summary>
+    /// <exception cref="NotSupportedException">The model is not an <see cref="RNNModel"/> (checkpoints rebuild one from its
+    /// configuration).</exception>
     public void Save(string path, IReadOnlyDictionary<string, string>? notes = null) =>
-        Checkpoint.Save(path, Model, Vocab, notes, Preset);
+        Checkpoint.Save(path, Model as RNNModel ?? throw new NotSupportedException(
+            $"Checkpoints hold an RNNModel, which they rebuild from its configuration; this language model's model is a {Model.GetType().Name}. " +
+            "Save its parameters yourself (torch.save of each tensor) or train an RNNModel."), Vocab, notes, Preset);
 
     /// <summary>
     /// Reads a checkpoint into a new language model (on the CPU) with the preset the file names. Files saved without
@@ -111,7 +116,7 @@ public sealed class LanguageModel : IDisposable
     }
 
     /// <summary>Disposes <see cref="Model"/>.</summary>
-    public void Dispose() => Model.Dispose();
+    public void Dispose() => (Model as IDisposable)?.Dispose();
 
     private static TextPreset Resolve(string? stored, TextPreset? given, string path)
     {

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace D2L.Rnn;
 
-/// <summary>Generates text with an <see cref="RNNModel"/>, as d2l's <c>predict_ch8</c>.</summary>
+/// <summary>Generates text with any <see cref="IRecurrentModel"/> (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/>, ...), as d2l's <c>predict_ch8</c>.</summary>
 public static class Predictor
 {
     /// <summary>
@@ -15,14 +15,14 @@ public static class Predictor
     /// with a vocabulary without &lt;unk&gt; (the lecture's) it is an <see cref="ArgumentException"/> that
     /// lists the characters.
     /// </remarks>
-    public static string Predict(string prefix, int numPreds, RNNModel model, Vocab vocab) =>
+    public static string Predict(string prefix, int numPreds, IRecurrentModel model, Vocab vocab) =>
         Generate(prefix, numPreds, model, vocab, logits => logits.argmax(1).item<long>());
 
     /// <summary>
     /// As <see cref="Predict"/>, but each new token is drawn from softmax(scores / temperature): a low
     /// temperature approaches argmax, a high one approaches uniform. <paramref name="seed"/> makes it repeatable.
     /// </summary>
-    public static string Sample(string prefix, int numPreds, RNNModel model, Vocab vocab, double temperature = 1.0,
+    public static string Sample(string prefix, int numPreds, IRecurrentModel model, Vocab vocab, double temperature = 1.0,
         int? seed = null)
     {
         if (!(temperature > 0) || double.IsInfinity(temperature))
@@ -30,7 +30,8 @@ public static class Predictor
         var random = seed is { } s ? new Random(s) : new Random();
         return Generate(prefix, numPreds, model, vocab, logits =>
         {
-            var p = nn.functional.softmax(logits.to(float64) / temperature, 1).data<double>().ToArray();
+            // Read on the CPU: a GPU tensor's data cannot be read in place.
+            var p = nn.functional.softmax(logits.to(float64) / temperature, 1).cpu().data<double>().ToArray();
             var u = random.NextDouble();
             var cumulative = 0.0;
             for (var i = 0; i < p.Length; i++)
@@ -42,46 +43,38 @@ public static class Predictor
         });
     }
 
-    private static string Generate(string prefix, int numPreds, RNNModel model, Vocab vocab, Func<Tensor, long> choose)
+    private static string Generate(string prefix, int numPreds, IRecurrentModel model, Vocab vocab, Func<Tensor, long> choose)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
         if (string.IsNullOrEmpty(prefix)) throw new ArgumentException("The prefix needs at least one character.", nameof(prefix));
         if (numPreds < 0) throw new ArgumentOutOfRangeException(nameof(numPreds), numPreds, "numPreds must be 0 or more.");
-        model.EnsureFits(vocab);
+        ModelContract.EnsureFits(model, vocab);
         var prefixIndices = vocab.CharacterIndices(prefix, nameof(prefix));
 
-        var wasTraining = model.training;
-        model.eval();
+        using var evaluating = ModelContract.Evaluating(model);
+        using var grad = enable_grad(); // as d2l, and for accuracy: see Evaluator.Perplexity
+        var device = model.Device;
+        var outputs = new List<long> { prefixIndices[0] };
+        var state = model.BeginState(1, device);
         try
         {
-            using var grad = enable_grad(); // as d2l, and for accuracy: see Evaluator.Perplexity
-            var device = model.Device;
-            var outputs = new List<long> { prefixIndices[0] };
-            var state = model.BeginState(1, device);
-            try
+            for (var t = 0; t < prefix.Length - 1 + numPreds; t++)
             {
-                for (var t = 0; t < prefix.Length - 1 + numPreds; t++)
-                {
-                    using var scope = NewDisposeScope();
-                    var x = tensor(new[] { outputs[^1] }, [1, 1], device: device);
-                    var (y, next) = model.call(x, state);
-                    state.Dispose();
-                    state = next.Detach().MoveToOuterDisposeScope();
-                    // Warm-up: while inside the prefix, the next input is the prefix's own next character.
-                    outputs.Add(t < prefix.Length - 1 ? prefixIndices[t + 1] : choose(y));
-                }
-            }
-            finally
-            {
+                using var scope = NewDisposeScope();
+                var x = tensor(new[] { outputs[^1] }, [1, 1], device: device);
+                var (y, next) = model.call(x, state);
                 state.Dispose();
+                state = next.Detach().MoveToOuterDisposeScope();
+                // Warm-up: while inside the prefix, the next input is the prefix's own next character.
+                outputs.Add(t < prefix.Length - 1 ? prefixIndices[t + 1] : choose(y));
             }
-            // The prefix is returned as given; only the predicted part is decoded from indices.
-            return prefix + string.Concat(outputs.Skip(prefix.Length).Select(i => vocab.ToToken((int)i)));
         }
         finally
         {
-            model.train(wasTraining);
+            state.Dispose();
         }
+        // The prefix is returned as given; only the predicted part is decoded from indices.
+        return prefix + string.Concat(outputs.Skip(prefix.Length).Select(i => vocab.ToToken((int)i)));
     }
 }

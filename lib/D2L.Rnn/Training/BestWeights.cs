@@ -13,10 +13,10 @@ internal sealed class BestWeights : IDisposable
     private double _best = double.PositiveInfinity;
     private int _withoutImprovement;
 
-    public BestWeights(nn.Module model, TrainOptions options)
+    public BestWeights(IEnumerable<Tensor> parameters, TrainOptions options)
     {
         _options = options;
-        _copy = options.KeepBestWeights ? WeightSnapshot.Of(model) : null;
+        _copy = options.KeepBestWeights ? WeightSnapshot.Of(parameters) : null;
     }
 
     /// <summary>The epoch with the lowest validation perplexity so far.</summary>

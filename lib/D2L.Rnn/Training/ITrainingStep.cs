@@ -18,4 +18,8 @@ internal interface ITrainingStep : IDisposable
 
     /// <summary>Clips the gradients on their joint norm and takes the optimizer's step; returns the norm before clipping.</summary>
     double Update();
+
+    /// <summary>The model's weights were put back (the last finished epoch's, or the best ones): refresh whatever the
+    /// step derived from them, so that training can go on from the restored weights.</summary>
+    void WeightsRestored();
 }

@@ -1,13 +1,15 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn;
 
 /// <summary>
-/// The reference step, d2l's <c>train_epoch_ch8</c> body: the model's forward pass, autograd, <see cref="GradClipping"/>
-/// and the optimizer's step.
+/// The reference step, d2l's <c>train_epoch_ch8</c> body for any <see cref="IRecurrentModel"/>: the model's forward
+/// pass, autograd, <see cref="GradClipping"/> and the update (an optimizer's step or d2l's <c>updater</c>).
 /// </summary>
-internal sealed class ReferenceTrainingStep(RNNModel model, optim.Optimizer optimizer, double clipTheta) : ITrainingStep
+internal sealed class ReferenceTrainingStep(IRecurrentModel model, ParameterUpdate update, double clipTheta) : ITrainingStep
 {
+    private readonly Parameter[] _parameters = model.parameters().ToArray();
     private RnnState? _state;
 
     public TrainingPath Path => TrainingPath.Reference;
@@ -28,7 +30,7 @@ internal sealed class ReferenceTrainingStep(RNNModel model, optim.Optimizer opti
         var (yHat, next) = model.call(x, input);
         _state = next.DetachFromDisposeScope(); // lives until the next minibatch
         var loss = Loss.CrossEntropy(yHat, y);
-        optimizer.zero_grad();
+        update.ZeroGrad();
         loss.backward();
         return loss.item<float>();
     }
@@ -36,9 +38,13 @@ internal sealed class ReferenceTrainingStep(RNNModel model, optim.Optimizer opti
     public double Update()
     {
         using var scope = NewDisposeScope();
-        var norm = GradClipping.Clip(model.parameters(), clipTheta);
-        optimizer.step();
+        var norm = GradClipping.Clip(_parameters, clipTheta);
+        update.Step();
         return norm;
+    }
+
+    public void WeightsRestored()
+    {
     }
 
     public void Dispose() => _state?.Dispose();

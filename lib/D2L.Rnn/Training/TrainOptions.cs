@@ -16,7 +16,16 @@ public sealed record TrainOptions
     /// <summary>Makes the optimizer; null is d2l's SGD (<see cref="Optimizers.Sgd"/>). Every path updates through it.</summary>
     public OptimizerFactory? Optimizer { get; init; }
 
-    /// <summary>A learning-rate schedule stepped after every epoch (null: the rate stays as it is).</summary>
+    /// <summary>
+    /// d2l's <c>updater</c> of one's own, called after clipping as <c>updater(params, lr, batchSize)</c> with the model's
+    /// parameters, <see cref="LearningRate"/> and batch size 1 (the loss is a mean already): for example the lesson's
+    /// <c>sgd(params, lr, batch_size)</c>, which subtracts lr · grad / batch_size from every parameter. The gradients are
+    /// set to zero before every backward pass. Null: <see cref="Optimizer"/> updates (set one or the other, not both).
+    /// </summary>
+    public Action<IReadOnlyList<TorchSharp.Modules.Parameter>, double, int>? Updater { get; init; }
+
+    /// <summary>A learning-rate schedule stepped after every epoch (null: the rate stays as it is). Needs an optimizer,
+    /// not an <see cref="Updater"/>.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Gradient clipping threshold θ on the joint L2 norm of all gradients.</summary>
@@ -92,6 +101,10 @@ public sealed record TrainOptions
         ArgumentNullException.ThrowIfNull(PredictPrefixes, nameof(PredictPrefixes));
         if (PredictEvery > 0 && PredictPrefixes.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Every prediction prefix in PredictPrefixes needs at least one character.", nameof(PredictPrefixes));
+        if (Updater is not null && Optimizer is not null)
+            throw new ArgumentException("Set either Optimizer (a TorchSharp optimizer) or Updater (an update of your own), not both.", nameof(Updater));
+        if (Updater is not null && Schedule is not null)
+            throw new ArgumentException("A Schedule changes an optimizer's learning rate: with an Updater of your own, change the rate in it.", nameof(Schedule));
         if (ValidateEvery <= 0) throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "ValidateEvery must be positive.");
         if (Validation is { Count: < 2 })
             throw new ArgumentException("Validation needs at least two tokens (the first is only read, the rest are scored).", nameof(Validation));

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using D2L.Rnn.FastPath;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn;
@@ -10,25 +8,30 @@ public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="data"/>. Every epoch enumerates the loader afresh
-    /// (a new random offset). With sequential sampling the state starts at zero each epoch and is detached
-    /// after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
-    /// sampling the state is zero for every minibatch. Loss is the mean cross-entropy; clipping on the joint gradient
-    /// norm; then the optimizer's step (<see cref="TrainOptions.Optimizer"/>, SGD by default) and, after every epoch, the
-    /// learning-rate schedule. A one-hot RNN, GRU or LSTM on the CPU computes its gradients on the fast path unless
-    /// <see cref="TrainOptions.UseFastPath"/> is false. With <see cref="TrainOptions.Validation"/>, every validated epoch
-    /// reports the held-out perplexity, and the best weights can be kept.
+    /// (a new random offset). With sequential sampling the state starts at the model's begin state each epoch and is
+    /// detached after each minibatch, so gradients stop at minibatch boundaries while the values carry on; with random
+    /// sampling the state is fresh for every minibatch. Loss is the mean cross-entropy; clipping on the joint gradient
+    /// norm; then the update: the optimizer's step (<see cref="TrainOptions.Optimizer"/>, SGD by default) or d2l's
+    /// <c>updater</c> (<see cref="TrainOptions.Updater"/>), and after every epoch the learning-rate schedule. An
+    /// <see cref="RNNModel"/> the fast path supports (one-hot RNN, GRU or LSTM on the CPU) computes its gradients there
+    /// unless <see cref="TrainOptions.UseFastPath"/> is false; every other model, <see cref="RNNModelScratch"/> included,
+    /// trains on autograd, and <see cref="TrainResult.FastPathDeclined"/> says why. With
+    /// <see cref="TrainOptions.Validation"/>, every validated epoch reports the held-out perplexity, and the best weights
+    /// can be kept.
     /// </summary>
-    /// <param name="model">The model; trained in place on its own device.</param>
+    /// <param name="model">The model (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/> or one of your own); trained in
+    /// place on its own device.</param>
     /// <param name="data">Minibatches; also decides random or sequential state handling.</param>
     /// <param name="vocab">For the periodic predictions.</param>
-    /// <param name="options">Epochs, optimizer, clipping, validation, predictions.</param>
+    /// <param name="options">Epochs, optimizer or updater, clipping, validation, predictions.</param>
     /// <param name="onEpoch">Called after every epoch (a live plot, a progress line).</param>
     /// <param name="cancellationToken">Stops at the next minibatch boundary; the result says Cancelled.</param>
-    /// <exception cref="ArgumentException">Bad options, a prediction prefix the vocabulary cannot read, or a token
-    /// index outside the model's vocabulary, all before the first minibatch.</exception>
+    /// <exception cref="ArgumentException">Bad options, a prediction prefix the vocabulary cannot read, a token index
+    /// outside the model's vocabulary, or a model that returns scores or a state of the wrong shape, all before the
+    /// first minibatch.</exception>
     /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite, or the
     /// weights did; the model then holds the weights of the end of the last finished epoch (or of before the run).</exception>
-    public static TrainResult Train(RNNModel model, SeqDataLoader data, Vocab vocab, TrainOptions options,
+    public static TrainResult Train(IRecurrentModel model, SeqDataLoader data, Vocab vocab, TrainOptions options,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -36,61 +39,26 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        model.EnsureFits(vocab);
+        ModelContract.EnsureFits(model, vocab);
         EnsurePrefixesFit(options, vocab);
-        TokenIndices.EnsureWithin(data.Corpus, model.Config.VocabSize, "the training data", nameof(data));
+        TokenIndices.EnsureWithin(data.Corpus, model.VocabSize, "the training data", nameof(data));
         if (options.Validation is { } validation)
-            TokenIndices.EnsureWithin(validation, model.Config.VocabSize, "TrainOptions.Validation", nameof(options));
+            TokenIndices.EnsureWithin(validation, model.VocabSize, "TrainOptions.Validation", nameof(options));
+        ModelContract.EnsureShapes(model);
 
-        var reports = new List<EpochReport>();
-        model.train();
-        using var optimizer = (options.Optimizer ?? Optimizers.Sgd)(model.parameters(), options.LearningRate);
-        var schedule = options.Schedule?.Invoke(optimizer);
-        var (step, declined) = NewStep(model, data, options, optimizer);
+        (model as nn.Module)?.train();
+        var parameters = model.parameters().ToArray();
+        using var update = new ParameterUpdate(parameters, options);
+        var (step, declined) = NewStep(model, data, options, update);
         using var stepOwned = step;
-        using var lastFinished = WeightSnapshot.Of(model);
-        using var best = new BestWeights(model, options);
-        var cancelled = false;
-        for (var epoch = 1; epoch <= options.NumEpochs && !best.ShouldStop; epoch++)
+        var loop = new EpochLoop
         {
-            var learningRate = optimizer.ParamGroups.First().LearningRate;
-            var norms = options.RecordGradientNorms ? new List<double>() : null;
-            var (lossSum, tokens, seconds, finished) = TrainEpochOrRestore(step, data, model, epoch, norms, lastFinished, cancellationToken);
-            if (!finished)
-            {
-                cancelled = true;
-                break;
-            }
-            lastFinished.Take();
-
-            double? validationPerplexity = best.IsDue(epoch) ? Evaluator.Perplexity(model, options.Validation!) : null;
-            if (validationPerplexity is { } v) best.Record(epoch, v);
-
-            var predictions = new Dictionary<string, string>();
-            if (options.PredictEvery > 0 && (epoch % options.PredictEvery == 0 || epoch == options.NumEpochs))
-            {
-                foreach (var prefix in options.PredictPrefixes)
-                    predictions[prefix] = Predictor.Predict(prefix, options.PredictLength, model, vocab);
-            }
-            var report = new EpochReport(epoch, options.NumEpochs, Loss.ToPerplexity(lossSum, tokens), seconds, tokens, predictions)
-            {
-                ValidationPerplexity = validationPerplexity,
-                LearningRate = learningRate,
-                GradientNorms = norms ?? [],
-                Path = step.Path,
-            };
-            reports.Add(report);
-            onEpoch?.Invoke(report);
-            schedule?.step();
-        }
-        return new TrainResult(reports, cancelled)
-        {
-            Path = step.Path,
-            FastPathDeclined = declined,
-            Device = model.Device.ToString(),
-            BestEpoch = best.Restore(),
-            StoppedEarly = best.ShouldStop,
+            Step = step, Parameters = parameters, Update = update, Data = data, FreshStateEveryMinibatch = data.UseRandomIter,
+            Device = model.Device, Options = options,
+            Validate = () => Evaluator.Perplexity(model, options.Validation!),
+            Predict = () => options.PredictPrefixes.ToDictionary(p => p, p => Predictor.Predict(p, options.PredictLength, model, vocab)),
         };
+        return loop.Run(onEpoch, cancellationToken) with { FastPathDeclined = declined, Device = model.Device.ToString() };
     }
 
     // Predictions come after the first epoch: a prefix the vocabulary cannot read must fail the run before it starts.
@@ -107,76 +75,17 @@ public static class Trainer
         }
     }
 
-    // The fast path when asked for and the model is one it supports (FastPath/); else d2l's step. The reason is kept
-    // when the fast path was asked for and declined.
-    private static (ITrainingStep Step, string? Declined) NewStep(RNNModel model, SeqDataLoader data, TrainOptions options, optim.Optimizer optimizer)
+    // The fast path when asked for and the model is an RNNModel it supports (FastPath/); else d2l's step. The reason is
+    // kept when the fast path was asked for and declined.
+    private static (ITrainingStep Step, string? Declined) NewStep(IRecurrentModel model, SeqDataLoader data, TrainOptions options,
+        ParameterUpdate update)
     {
-        if (options.UseFastPath)
-        {
-            var (fast, declined) = FastTrainingStep.TryCreate(model, data.BatchSize, data.NumSteps, optimizer, options.ClipTheta,
-                options.Threads ?? Environment.ProcessorCount);
-            if (fast is not null) return (fast, null);
-            return (new ReferenceTrainingStep(model, optimizer, options.ClipTheta), declined);
-        }
-        return (new ReferenceTrainingStep(model, optimizer, options.ClipTheta), null);
-    }
-
-    // One epoch; when it diverges, the model gets back the weights of the last finished epoch before the error leaves.
-    private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpochOrRestore(ITrainingStep step, SeqDataLoader data,
-        RNNModel model, int epoch, List<double>? gradientNorms, WeightSnapshot lastFinished, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = TrainEpoch(step, data, model.Device, epoch, gradientNorms, cancellationToken);
-            // The last update of an epoch is checked by no later loss: look at the weights themselves.
-            if (result.Finished && !IsFinite(model))
-                throw new TrainingDivergedException(
-                    $"The weights became NaN or infinite in the last update of epoch {epoch}. {TooLarge}");
-            return result;
-        }
-        catch (TrainingDivergedException e)
-        {
-            lastFinished.Restore();
-            throw new TrainingDivergedException($"{e.Message} The model holds the weights {TrainingDivergedException.KeptWeights(epoch)}.");
-        }
-    }
-
-    private const string TooLarge = "The updates are too large: lower the learning rate or the clipping threshold (ClipTheta).";
-
-    private static bool IsFinite(RNNModel model)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        return model.parameters().All(p => p.isfinite().all().item<bool>());
-    }
-
-    private static (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(ITrainingStep step, SeqDataLoader data,
-        Device device, int epoch, List<double>? gradientNorms, CancellationToken cancellationToken)
-    {
-        var timer = Stopwatch.StartNew();
-        double lossSum = 0;
-        long tokens = 0;
-        var minibatch = 0;
-        foreach (var (xCpu, yCpu) in data)
-        {
-            using var scope = NewDisposeScope();
-            using var xOwned = xCpu;
-            using var yOwned = yCpu;
-            if (cancellationToken.IsCancellationRequested) return (lossSum, tokens, timer.Elapsed.TotalSeconds, false);
-            minibatch++;
-            // Sequential sampling: zero state at the start of the epoch, then carried on; random: zero every minibatch.
-            var l = step.ComputeGradients(xCpu.to(device), yCpu.to(device), freshState: minibatch == 1 || data.UseRandomIter);
-            // Checked before the update. A finite loss can still be beyond any sane model's (float32 holds losses whose
-            // perplexity exp(loss) overflows a double).
-            if (!float.IsFinite(l) || double.IsInfinity(Math.Exp(l)))
-                throw new TrainingDivergedException(
-                    $"The loss became {l}{(float.IsFinite(l) ? " (its perplexity overflows)" : "")} at epoch {epoch}, " +
-                    $"minibatch {minibatch}. {TooLarge}");
-            var norm = step.Update();
-            gradientNorms?.Add(norm);
-            lossSum += (double)l * yCpu.numel();
-            tokens += yCpu.numel();
-        }
-        return (lossSum, tokens, timer.Elapsed.TotalSeconds, true);
+        if (!options.UseFastPath) return (new ReferenceTrainingStep(model, update, options.ClipTheta), null);
+        if (model is not RNNModel rnnModel)
+            return (new ReferenceTrainingStep(model, update, options.ClipTheta),
+                $"the model is a {model.GetType().Name}: the fast path's hand-written gradients are for the library's RNNModel");
+        var (fast, declined) = FastTrainingStep.TryCreate(rnnModel, data.BatchSize, data.NumSteps, update, options.ClipTheta,
+            options.Threads ?? Environment.ProcessorCount);
+        return fast is not null ? (fast, null) : (new ReferenceTrainingStep(model, update, options.ClipTheta), declined);
     }
 }

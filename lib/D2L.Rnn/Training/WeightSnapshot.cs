@@ -10,15 +10,15 @@ internal sealed class WeightSnapshot : IDisposable
 {
     private readonly (Tensor Parameter, Tensor Copy)[] _pairs;
 
-    private WeightSnapshot(nn.Module model)
+    private WeightSnapshot(IEnumerable<Tensor> parameters)
     {
         using var scope = NewDisposeScope(); // frees the detached aliases; the copies are kept below
         using var noGrad = no_grad();
-        _pairs = model.parameters().Select(p => ((Tensor)p, p.detach().clone().DetachFromDisposeScope())).ToArray();
+        _pairs = parameters.Select(p => (p, p.detach().clone().DetachFromDisposeScope())).ToArray();
     }
 
-    /// <summary>A copy of <paramref name="model"/>'s parameters as they are now.</summary>
-    public static WeightSnapshot Of(nn.Module model) => new(model);
+    /// <summary>A copy of <paramref name="parameters"/> as they are now.</summary>
+    public static WeightSnapshot Of(IEnumerable<Tensor> parameters) => new(parameters);
 
     /// <summary>Overwrites the copy with the model's parameters as they are now.</summary>
     public void Take()

@@ -18,9 +18,9 @@ internal sealed class TrainingPathStep : IDisposable
         _model = model;
         _sgd = optim.SGD(model.parameters(), learningRate);
         _step = path == TrainingPath.Fast
-            ? FastTrainingStep.TryCreate(model, batch, steps, _sgd, clipTheta, threads: 2).Step
+            ? FastTrainingStep.TryCreate(model, batch, steps, ParameterUpdate.Through(_sgd), clipTheta, threads: 2).Step
               ?? throw new InvalidOperationException($"The fast path does not take {model.Config}.")
-            : new ReferenceTrainingStep(model, _sgd, clipTheta);
+            : new ReferenceTrainingStep(model, ParameterUpdate.Through(_sgd), clipTheta);
     }
 
     /// <summary>Forward and backward on (x, y), (batch, steps) int64, from the zero state: the mean cross-entropy.</summary>

@@ -1,4 +1,3 @@
-using D2L.Rnn.FastPath;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,9 +18,4 @@ internal sealed class GruCell : RecurrentCell
         var (y, h) = ((GRU)layer).call(x, state?.Hidden);
         return (y, new RnnState(h));
     }
-
-    public override bool HasFastLayer => true;
-
-    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FastGruLayer(parameters, batch, steps, ones);
 }

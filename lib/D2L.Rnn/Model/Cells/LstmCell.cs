@@ -1,4 +1,3 @@
-using D2L.Rnn.FastPath;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,9 +21,4 @@ internal sealed class LstmCell : RecurrentCell
         var (y, h, c) = ((LSTM)layer).call(x, state is null ? null : (state.Hidden, state.Cell!));
         return (y, new RnnState(h, c));
     }
-
-    public override bool HasFastLayer => true;
-
-    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FastLstmLayer(parameters, batch, steps, ones);
 }

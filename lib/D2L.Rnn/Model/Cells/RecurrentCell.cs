@@ -1,12 +1,11 @@
-using D2L.Rnn.FastPath;
 using static TorchSharp.torch;
 
 namespace D2L.Rnn;
 
 /// <summary>
 /// Everything the library knows about one kind of recurrent layer (<see cref="CellKind"/>), in one place: how to build
-/// TorchSharp's module for it, how to recognise and run such a module, what its state holds, and its hand-written
-/// fast layer where it has one. <see cref="Cells"/> lists them; adding a kind is a subclass and a line there.
+/// TorchSharp's module for it, how to recognise and run such a module and what its state holds. <see cref="Cells"/>
+/// lists them; adding a kind is a subclass and a line there (and, for the fast path, a layer in FastPath/FastLayers).
 /// </summary>
 internal abstract class RecurrentCell
 {
@@ -33,12 +32,4 @@ internal abstract class RecurrentCell
 
     /// <summary>The nonlinearity of a layer of this kind built elsewhere (read from the layer when the kind takes one).</summary>
     public virtual Nonlinearity NonlinearityOf(nn.Module layer, int inputs) => Nonlinearity.Tanh;
-
-    /// <summary>Whether the fast path has a hand-written layer for this kind (without one, such models train on the
-    /// reference path).</summary>
-    public virtual bool HasFastLayer => false;
-
-    /// <summary>The fast path's hand-written layer for this kind, for a shard of <paramref name="batch"/> sequences.</summary>
-    public virtual FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        throw new NotSupportedException($"The fast path has no hand-written {Name} layer.");
 }

@@ -1,4 +1,3 @@
-using D2L.Rnn.FastPath;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -44,9 +43,4 @@ internal sealed class RnnCell : RecurrentCell
         }
         return reluError < tanhError ? Nonlinearity.ReLU : Nonlinearity.Tanh;
     }
-
-    public override bool HasFastLayer => true;
-
-    public override FastLayer NewFastLayer(FastLayerParameters parameters, int batch, int steps, Tensor ones) =>
-        new FastRnnLayer(parameters, batch, steps, ones);
 }
