@@ -12,40 +12,10 @@ public class ScratchModelTests
 {
     private const int Hiddens = 32;
 
-    // The lesson's get_params, init_rnn_state and rnn (d2l, "RNN from scratch"), in C#.
-    internal static IReadOnlyList<Parameter> GetParams(int vocabSize, int numHiddens, Device device)
-    {
-        Parameter Normal(params long[] shape) => nn.Parameter(randn(shape, device: device) * 0.01);
-        return [Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens, device: device)),
-                Normal(numHiddens, vocabSize), nn.Parameter(zeros(vocabSize, device: device))];
-    }
-
-    internal static RnnState InitRnnState(int batchSize, int numHiddens, Device device) => new(zeros(batchSize, numHiddens, device: device));
-
-    internal static (IReadOnlyList<Tensor> Outputs, RnnState State) Rnn(IReadOnlyList<Tensor> inputs, RnnState state, IReadOnlyList<Tensor> p)
-    {
-        var (wXh, wHh, bH, wHq, bQ) = (p[0], p[1], p[2], p[3], p[4]);
-        var h = state.Hidden;
-        var outputs = new List<Tensor>();
-        foreach (var x in inputs)
-        {
-            h = tanh(x.matmul(wXh) + h.matmul(wHh) + bH);
-            outputs.Add(h.matmul(wHq) + bQ);
-        }
-        return (outputs, new RnnState(h));
-    }
-
-    // d2l's sgd(params, lr, batch_size), as the lesson writes it.
-    internal static void Sgd(IReadOnlyList<Tensor> parameters, double lr, int batchSize)
-    {
-        using var noGrad = no_grad();
-        foreach (var p in parameters) p.sub_(p.grad! * lr / batchSize);
-    }
-
     private static RNNModelScratch NewScratch(int vocab, int seed)
     {
         manual_seed(seed);
-        return new RNNModelScratch(vocab, Hiddens, CPU, GetParams, InitRnnState, Rnn);
+        return ScratchRnn.Model(vocab, Hiddens);
     }
 
     [Fact]
@@ -87,7 +57,7 @@ public class ScratchModelTests
         var before = Evaluator.Perplexity(model, corpus.Indices[..2000]);
         var options = new TrainOptions
         {
-            NumEpochs = 3, LearningRate = 100, ClipTheta = 0.01, Updater = Sgd,
+            NumEpochs = 3, LearningRate = 100, ClipTheta = 0.01, Updater = ScratchRnn.Sgd,
             PredictEvery = 3, PredictPrefixes = ["traveller"], PredictLength = 10,
         };
         var result = Trainer.Train(model, data, corpus.Vocab, options);
@@ -115,7 +85,7 @@ public class ScratchModelTests
         // One minibatch (16 × 20 tokens), so that the two updates are compared without the drift of later rounding.
         var text = corpus.Indices[..(16 * 20 + 21)];
         var options = new TrainOptions { NumEpochs = 1, LearningRate = 100, ClipTheta = 0.01, PredictEvery = 0 };
-        var moved = Trainer.Train(byUpdater, new SeqDataLoader(text, 16, 20, seed: 4), corpus.Vocab, options with { Updater = Sgd });
+        var moved = Trainer.Train(byUpdater, new SeqDataLoader(text, 16, 20, seed: 4), corpus.Vocab, options with { Updater = ScratchRnn.Sgd });
         Trainer.Train(byOptimizer, new SeqDataLoader(text, 16, 20, seed: 4), corpus.Vocab, options);
         Assert.Equal(16 * 20, moved.Epochs[0].Tokens);
         using var untrained = NewScratch(corpus.Vocab.Count, 1);
@@ -125,33 +95,33 @@ public class ScratchModelTests
             Assert.True(a.allclose(b, rtol: 1e-6, atol: 1e-7), $"largest difference {(a - b).abs().max().item<float>()}");
         }
         Assert.Throws<ArgumentException>(() => Trainer.Train(byUpdater, new SeqDataLoader(corpus.Indices, 16, 20), corpus.Vocab,
-            options with { Updater = Sgd, Optimizer = Optimizers.Adam }));
+            options with { Updater = ScratchRnn.Sgd, Optimizer = Optimizers.Adam }));
     }
 
     [Fact]
     public void AFunctionThatReturnsTheWrongOutputsIsReportedWhenTheModelIsMade()
     {
         // Scores from the hidden state instead of the output layer: (batch, hiddens), not (batch, vocab).
-        var e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, GetParams, InitRnnState, (inputs, state, p) =>
+        var e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, ScratchRnn.GetParams, ScratchRnn.InitRnnState, (inputs, state, p) =>
         {
-            var (outputs, next) = Rnn(inputs, state, p);
+            var (outputs, next) = ScratchRnn.Rnn(inputs, state, p);
             return (outputs.Select(_ => next.Hidden).ToList(), next);
         }));
         Assert.Contains("(steps × batch, vocab) = (6, 43)", e.Message);
         Assert.Contains("(6, 32)", e.Message);
 
         // One output for the whole sequence instead of one per step.
-        e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, GetParams, InitRnnState,
-            (inputs, state, p) => (Rnn(inputs, state, p).Outputs.TakeLast(1).ToList(), Rnn(inputs, state, p).State)));
+        e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, ScratchRnn.GetParams, ScratchRnn.InitRnnState,
+            (inputs, state, p) => (ScratchRnn.Rnn(inputs, state, p).Outputs.TakeLast(1).ToList(), ScratchRnn.Rnn(inputs, state, p).State)));
         Assert.Contains("1 outputs for 3 time steps", e.Message);
     }
 
     [Fact]
     public void AFunctionThatReturnsAStateOfAnotherShapeIsReportedWhenTheModelIsMade()
     {
-        var e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, GetParams, InitRnnState, (inputs, state, p) =>
+        var e = Assert.Throws<ArgumentException>(() => new RNNModelScratch(43, Hiddens, CPU, ScratchRnn.GetParams, ScratchRnn.InitRnnState, (inputs, state, p) =>
         {
-            var (outputs, next) = Rnn(inputs, state, p);
+            var (outputs, next) = ScratchRnn.Rnn(inputs, state, p);
             return (outputs, new RnnState(next.Hidden.T)); // (hiddens, batch)
         }));
         Assert.Contains("returned a state H (32, 2), but its begin state is H (2, 32)", e.Message);

@@ -1,0 +1,24 @@
+using D2L.Rnn;
+
+namespace D2L.Rnn.Tests;
+
+/// <summary>
+/// A training run of one of the unit's lessons (d2l-ai/berkeley-stat-157, slides/4_9 and slides/4_16), with the
+/// perplexities its published notebook printed. Every run reads the lecture's text (10,000 characters, 43 symbols).
+/// </summary>
+/// <param name="Name">The lesson and the run ("rnn-scratch, random sampling").</param>
+/// <param name="NewModel">The model of the lesson for a vocabulary size, made after the seed is set.</param>
+/// <param name="BatchSize">Sequences per minibatch.</param>
+/// <param name="NumSteps">Time steps per sequence.</param>
+/// <param name="UseRandomIter">Random sampling (else consecutive).</param>
+/// <param name="Options">Epochs, learning rate, θ, updater.</param>
+/// <param name="Published">(epoch, perplexity) as the published notebook printed them.</param>
+/// <param name="Checked">The published epochs a run must follow within <see cref="Tolerance"/>.</param>
+public sealed record PublishedRun(string Name, Func<int, IRecurrentModel> NewModel, int BatchSize, int NumSteps, bool UseRandomIter,
+    TrainOptions Options, (int Epoch, double Perplexity)[] Published, int[] Checked)
+{
+    /// <summary>The lecture's tolerance: within 10% of the published perplexity.</summary>
+    public const double Tolerance = 0.10;
+
+    public override string ToString() => Name;
+}
