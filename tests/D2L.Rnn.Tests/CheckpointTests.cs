@@ -15,10 +15,12 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(CellKind.Rnn, 1, Nonlinearity.ReLU)]
     [InlineData(CellKind.Gru, 1, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 2, Nonlinearity.Tanh)]
-    public void SaveThenLoadGivesIdenticalOutputs(CellKind kind, int layers, Nonlinearity nonlinearity)
+    [InlineData(CellKind.Lstm, 2, Nonlinearity.Tanh, true)]
+    [InlineData(CellKind.Rnn, 1, Nonlinearity.ReLU, true)]
+    public void SaveThenLoadGivesIdenticalOutputs(CellKind kind, int layers, Nonlinearity nonlinearity, bool bidirectional = false)
     {
         manual_seed(12);
-        using var model = new RNNModel(new ModelConfig(kind, Vocab.Count, 10, layers, nonlinearity));
+        using var model = new RNNModel(new ModelConfig(kind, Vocab.Count, 10, layers, nonlinearity, Bidirectional: bidirectional));
         var path = Path.Combine(_dir, "m.ckpt");
         Checkpoint.Save(path, model, Vocab, new Dictionary<string, string> { ["epochs"] = "7" });
 
@@ -73,6 +75,25 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("the file has EmbeddingSize none (one-hot input) where this model has 4.", message);
         Assert.Contains("this model is RNN (tanh), 8 tokens, 10 hidden units, 1 layer, embedding of 4.", message);
         Assert.DoesNotContain("= ,", message);
+    }
+
+    [Fact]
+    public void BidirectionalIsInTheHeaderOnlyWhenTrueAndAOneDirectionalModelIsToldTheDifference()
+    {
+        using var oneWay = new RNNModel(new ModelConfig(CellKind.Lstm, Vocab.Count, 10));
+        using var bothWays = new RNNModel(new ModelConfig(CellKind.Lstm, Vocab.Count, 10, Bidirectional: true));
+        var oneWayPath = Path.Combine(_dir, "one-way.ckpt");
+        var bothWaysPath = Path.Combine(_dir, "both-ways.ckpt");
+        Checkpoint.Save(oneWayPath, oneWay, Vocab);
+        Checkpoint.Save(bothWaysPath, bothWays, Vocab);
+        // Files of one-directional models are byte for byte what they were before the flag existed.
+        Assert.DoesNotContain("Bidirectional", System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(oneWayPath)));
+        Assert.Contains("\"Bidirectional\":true", System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(bothWaysPath)));
+
+        var message = Assert.Throws<CheckpointException>(() => Checkpoint.LoadInto(oneWay, bothWaysPath)).Message;
+        Assert.Contains("the file has Bidirectional true where this model has false.", message);
+        Assert.Contains("The file holds LSTM, 8 tokens, 10 hidden units, 1 layer, bidirectional, one-hot input;", message);
+        Checkpoint.LoadInto(bothWays, bothWaysPath);
     }
 
     [Fact]

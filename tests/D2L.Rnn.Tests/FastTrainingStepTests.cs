@@ -167,6 +167,8 @@ public class FastTrainingStepTests
         Assert.Equal(rand(1).item<float>(), next);
         Assert.Contains("dropout", FastTrainingStep.Unsupported(dropping));
         Assert.True(dropping.training); // the layer's mode is as it was
+        using var bidirectional = new RNNModel(nn.LSTM(Vocab, Hiddens, numLayers: 2, bidirectional: true), Vocab);
+        Assert.Contains("bidirectional", FastTrainingStep.Unsupported(bidirectional));
     }
 
     [Fact]

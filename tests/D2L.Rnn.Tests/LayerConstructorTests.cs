@@ -59,7 +59,7 @@ public class LayerConstructorTests
     {
         ArgumentException Refused(nn.Module layer, int vocab) => Assert.ThrowsAny<ArgumentException>(() => new RNNModel(layer, vocab));
         Assert.Contains("28 features", Refused(nn.RNN(28, 8), 43).Message);
-        Assert.Contains("bidirectional", Refused(nn.GRU(5, 4, bidirectional: true), 5).Message);
+        Assert.Contains("5 features", Refused(nn.GRU(5, 4, bidirectional: true), 7).Message); // bidirectional is taken (BidirectionalTests)
         Assert.Contains("biases", Refused(nn.LSTM(5, 4, bias: false), 5).Message);
         Assert.Contains("batchFirst", Refused(nn.RNN(5, 4, batchFirst: true), 5).Message);
         Assert.Contains("nn.RNN, nn.GRU or nn.LSTM", Refused(nn.Linear(5, 4), 5).Message);

@@ -238,6 +238,12 @@ public class TrainerTests
         Assert.Equal(TrainingPath.Reference, declined.Path);
         Assert.Contains("embedding", declined.FastPathDeclined);
         Assert.Contains("(reference path: the model has an embedding", declined.ToString());
+
+        manual_seed(15);
+        using var bidirectional = new RNNModel(new ModelConfig(CellKind.Lstm, Corpus.Vocab.Count, 16, Bidirectional: true));
+        var twoWays = Trainer.Train(bidirectional, data, Corpus.Vocab, Short with { NumEpochs = 1 });
+        Assert.Equal(TrainingPath.Reference, twoWays.Path);
+        Assert.Contains("(reference path: the model is bidirectional: the hand-written pass runs one direction", twoWays.ToString());
     }
 
     [Theory]

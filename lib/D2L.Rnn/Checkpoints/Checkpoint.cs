@@ -14,7 +14,8 @@ namespace D2L.Rnn;
 /// </summary>
 /// <remarks>
 /// Version 2 names the parameters as d2l does (<c>rnn.*</c>, <c>linear.*</c>, and <c>embedding.weight</c> for a model
-/// with an embedding) and records the RNN's nonlinearity and the embedding size (absent: one-hot input).
+/// with an embedding) and records the RNN's nonlinearity, the embedding size (absent: one-hot input) and whether the
+/// layer is bidirectional (absent: one direction).
 /// Version 1 files (<c>_rnn.*</c>, <c>_dense.*</c>, always tanh) still load.
 /// </remarks>
 public static class Checkpoint
@@ -43,7 +44,8 @@ public static class Checkpoint
         var c = model.Config;
         var header = JsonSerializer.SerializeToUtf8Bytes(
             new CheckpointHeader(c.Kind, c.VocabSize, c.NumHiddens, c.NumLayers, c.Nonlinearity, vocab.IdxToToken.ToArray(),
-                new Dictionary<string, string>(notes ?? new Dictionary<string, string>()), c.EmbeddingSize, preset?.Name),
+                new Dictionary<string, string>(notes ?? new Dictionary<string, string>()), c.EmbeddingSize, preset?.Name,
+                c.Bidirectional),
             CheckpointJson.Default.CheckpointHeader);
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -115,11 +117,13 @@ public static class Checkpoint
             var header = JsonSerializer.Deserialize(all.AsSpan(headerStart, length), CheckpointJson.Default.CheckpointHeader)
                          ?? throw new CheckpointException($"'{path}' has an empty header.");
             var config = new ModelConfig(header.Kind, header.VocabSize, header.NumHiddens, header.NumLayers, header.Nonlinearity,
-                header.EmbeddingSize);
+                header.EmbeddingSize, header.Bidirectional);
             config.Validate();
-            // Version 1 predates embeddings: its layout has no place for one.
+            // Version 1 predates embeddings and bidirectional layers: its layout has no place for them.
             if (version == 1 && config.EmbeddingSize is not null)
                 throw new CheckpointException($"'{path}' is a version 1 file, which cannot hold an embedding.");
+            if (version == 1 && config.Bidirectional)
+                throw new CheckpointException($"'{path}' is a version 1 file, which cannot hold a bidirectional layer.");
             return new CheckpointFile(version, header, config, all[(headerStart + length)..^32]);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)

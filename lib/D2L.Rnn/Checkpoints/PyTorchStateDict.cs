@@ -7,13 +7,14 @@ namespace D2L.Rnn;
 /// <summary>
 /// An <see cref="RNNModel"/>'s weights in PyTorch's own file format, both ways: what
 /// <c>torch.save(model.state_dict(), path)</c> writes and what <c>model.load_state_dict(torch.load(path))</c> reads.
-/// The names are d2l's (<c>rnn.weight_ih_l0</c> … <c>linear.bias</c>, and <c>embedding.weight</c> for a model with an
-/// embedding), so d2l's PyTorch <c>RNNModel</c> of the same configuration and this library's exchange weights directly.
+/// The names are d2l's (<c>rnn.weight_ih_l0</c> … <c>linear.bias</c>, <c>rnn.weight_ih_l0_reverse</c> … for the reverse
+/// direction of a bidirectional layer, and <c>embedding.weight</c> for a model with an embedding), so d2l's PyTorch
+/// <c>RNNModel</c> of the same configuration and this library's exchange weights directly.
 /// </summary>
 /// <remarks>
 /// The file holds weights only: build the model with the matching <see cref="ModelConfig"/> (kind, vocabulary size,
-/// hidden units, layers, nonlinearity) and use the same vocabulary. To keep the vocabulary and the configuration with
-/// the weights, use <see cref="Checkpoint"/>.
+/// hidden units, layers, nonlinearity, directions) and use the same vocabulary. To keep the vocabulary and the
+/// configuration with the weights, use <see cref="Checkpoint"/>.
 /// </remarks>
 public static class PyTorchStateDict
 {
@@ -56,7 +57,7 @@ public static class PyTorchStateDict
             throw new CheckpointException(
                 $"'{path}' does not fit a model {model.Config}:{Environment.NewLine}{mismatch.Describe()}{Environment.NewLine}" +
                 "Build the RNNModel with the configuration the file was trained with (kind, vocabulary size, hidden units, " +
-                "layers, embedding).");
+                "layers, embedding, directions).");
         using var noGrad = no_grad();
         // As PyTorch's load_state_dict: copy_ converts the dtype and the device to the model's.
         foreach (var (name, value) in file) target[name].copy_(value);

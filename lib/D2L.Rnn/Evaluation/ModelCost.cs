@@ -13,7 +13,8 @@ namespace D2L.Rnn;
 /// element-wise gate products of a GRU or LSTM and the softmax are not counted. So a dense layer of i inputs and
 /// o outputs has i·o + o parameters and i·o multiply-adds; a recurrent layer of i inputs and h units has
 /// g·(h(i + h) + 2h) parameters (TorchSharp keeps both b_ih and b_hh) and g·h(i + h) multiply-adds per step, with
-/// g = 1 for an RNN, 3 for a GRU, 4 for an LSTM.
+/// g = 1 for an RNN, 3 for a GRU, 4 for an LSTM. A bidirectional layer counts both directions: twice that, each
+/// direction of a layer above the first reading 2h inputs, and a dense layer of 2h inputs.
 /// </remarks>
 public static class ModelCost
 {
@@ -31,12 +32,14 @@ public static class ModelCost
     }
 
     /// <summary>
-    /// An <see cref="RNNModel"/> for one step: each recurrent layer's W_ih and W_hh, then the dense output layer.
+    /// An <see cref="RNNModel"/> for one step: each recurrent layer's W_ih and W_hh (of both directions when it is
+    /// bidirectional), then the dense output layer.
     /// </summary>
     public static CostEstimate Of(RNNModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        // weight_ih_lk is (g·h, inputs) and weight_hh_lk is (g·h, h): their entries are the step's multiply-adds.
+        // weight_ih_lk is (g·h, inputs) and weight_hh_lk is (g·h, h): their entries are the step's multiply-adds. The
+        // reverse direction's weight_ih_lk_reverse and weight_hh_lk_reverse are among them.
         var recurrent = model.Rnn.named_parameters().Where(p => p.name.StartsWith("weight_")).Sum(p => p.parameter.numel());
         return new CostEstimate(Count(model), recurrent + model.Linear.weight!.numel());
     }

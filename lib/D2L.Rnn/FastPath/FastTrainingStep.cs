@@ -23,12 +23,14 @@ internal sealed class FastTrainingStep : ITrainingStep
     private bool _hasState;
 
     /// <summary>Null when <paramref name="model"/> can train on this path (recurrent layers of any kind with biases and no
-    /// dropout between them, one-hot input, float32, on the CPU), else why not.</summary>
+    /// dropout between them, one direction, one-hot input, float32, on the CPU), else why not.</summary>
     public static string? Unsupported(RNNModel model) =>
         model.Device.type != TorchSharp.DeviceType.CPU
             ? $"the model is on {model.Device}: the fast path runs on the CPU (on a GPU, cuDNN's layers are the right choice)"
         // The fast step reads one-hot input (its input table is W_ihᵀ row by token).
         : model.Embedding is not null ? "the model has an embedding: the fast path reads one-hot input"
+        // The hand-written pass runs each layer forward in time only; a reverse direction would need a pass of its own.
+        : model.Config.Bidirectional ? "the model is bidirectional: the hand-written pass runs one direction, forward in time"
         : !FastLayers.Has(model.Config.Kind) ? $"the fast path has no hand-written {Cells.Of(model.Config.Kind).Name} layer"
         : model.Linear.weight!.dtype != ScalarType.Float32 ? $"the parameters are {model.Linear.weight!.dtype}, not float32"
         : model.Linear.bias is null || !model.Rnn.named_parameters().Any(p => p.name == "bias_ih_l0") ? "the model has no biases"

@@ -13,6 +13,11 @@ public static class HiddenStates
     /// from autograd.
     /// </summary>
     /// <remarks>
+    /// A bidirectional model gives (steps, 2 · hiddens), what its dense layer reads: the first hiddens columns of row t
+    /// are the forward direction's state after tokens 0 … t, the last hiddens the reverse direction's after reading the
+    /// text backwards from its end down to token t, so row t depends on the tokens after t too (and the whole picture
+    /// on where the text ends).
+    /// <para/>
     /// Autograd stays on while computing, as in <see cref="Evaluator.Perplexity"/>: under <c>no_grad</c> libtorch runs
     /// an LSTM through a packed oneDNN kernel that lost accuracy on a CPU with bfloat16 support (scores 0.07 away from
     /// the model's own for a 12-unit LSTM; a test compares the two).
@@ -34,7 +39,7 @@ public static class HiddenStates
             var x = tensor(indices.Select(i => (long)i).ToArray(), [1, indices.Count], device: model.Device);
             var (y, state) = model.Recur(model.Encode(x), model.BeginState(1));
             state.Dispose();
-            // The layer's output is the top layer's state of every step: (steps, batch 1, hiddens).
+            // The layer's output is the top layer's state of every step: (steps, batch 1, directions × hiddens).
             return y.select(1, 0).detach().contiguous().MoveToOuterDisposeScope();
         }
         finally

@@ -7,7 +7,9 @@ namespace D2L.Rnn;
 /// <summary>
 /// d2l's <c>RNNModel</c>: token indices → one-hot vectors → a recurrent layer (RNN, GRU or LSTM) → a dense
 /// layer that scores every token of the vocabulary at every time step. With <see cref="ModelConfig.EmbeddingSize"/>
-/// set, a learned embedding replaces the one-hot vectors.
+/// set, a learned embedding replaces the one-hot vectors. With <see cref="ModelConfig.Bidirectional"/> the layer also
+/// runs backwards in time and, as in d2l, the dense layer reads both directions (2 · hiddens features) and the state
+/// has one layer per direction.
 /// </summary>
 public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnState State)>, IRecurrentModel
 {
@@ -20,7 +22,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model on the CPU; move it with <c>model.to(device)</c>.</summary>
-    /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</param>
+    /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity, embedding size and directions.</param>
     /// <param name="init">How the parameters start.</param>
     public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
         : this(RecurrentLayer.Create(Validated(config)), config)
@@ -32,10 +34,12 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// The lecture's <c>RNNModel(rnn_layer, vocab_size)</c>: wraps a layer made with <c>nn.RNN</c>, <c>nn.GRU</c>
     /// or <c>nn.LSTM</c> whose input size is <paramref name="vocabSize"/>, and adds the dense output layer. The
     /// model trains the layer itself (no copy); its configuration, nonlinearity included, is read from the layer.
-    /// The input is one-hot: build an embedding model from a <see cref="ModelConfig"/>.
+    /// The input is one-hot: build an embedding model from a <see cref="ModelConfig"/>. A layer built with
+    /// <c>bidirectional: true</c> is read as such (d2l's <c>num_directions = 2</c>): the dense layer then reads
+    /// 2 · hiddens features.
     /// </summary>
-    /// <exception cref="ArgumentException">The layer is of another kind, bidirectional, batch-first, without
-    /// biases, or its input size is not <paramref name="vocabSize"/>.</exception>
+    /// <exception cref="ArgumentException">The layer is of another kind, batch-first, without biases, or its input
+    /// size is not <paramref name="vocabSize"/>.</exception>
     public RNNModel(nn.Module rnnLayer, int vocabSize)
         : this(rnnLayer, RecurrentLayer.Describe(rnnLayer, vocabSize > 0 ? vocabSize
             : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "The vocabulary size must be positive.")))
@@ -47,7 +51,8 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         Config = config;
         if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size);
         rnn = rnnLayer;
-        linear = nn.Linear(config.NumHiddens, config.VocabSize);
+        // d2l: nn.Linear(num_hiddens * num_directions, vocab_size), the layer's output at each step being both directions'.
+        linear = nn.Linear(config.OutputSize, config.VocabSize);
         RegisterComponents();
     }
 
@@ -58,7 +63,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
         return config;
     }
 
-    /// <summary>Kind, vocabulary size, hidden units, layers, nonlinearity and embedding size.</summary>
+    /// <summary>Kind, vocabulary size, hidden units, layers, nonlinearity, embedding size and directions.</summary>
     public ModelConfig Config { get; }
 
     /// <summary>The learned input embedding (vocab, embedding size), or null when the input is one-hot.</summary>
@@ -119,6 +124,8 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
 
     /// <summary>
     /// Runs the recurrent layer alone on (steps, batch, <see cref="ModelConfig.InputSize"/>) input: outputs and the new state.
+    /// The outputs are the top layer's, shaped (steps, batch, <see cref="ModelConfig.OutputSize"/>); a bidirectional
+    /// layer's hold the forward direction's hiddens, then the reverse direction's.
     /// </summary>
     public (Tensor Y, RnnState State) Recur(Tensor x, RnnState state)
     {
@@ -127,14 +134,16 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     }
 
     /// <summary>
-    /// The zero state for <paramref name="batchSize"/> sequences: (layers, batch, hiddens), a pair for an LSTM,
-    /// on <paramref name="device"/> (default: where the model's parameters are). d2l's <c>begin_state</c>.
+    /// The zero state for <paramref name="batchSize"/> sequences: (directions × layers, batch, hiddens), a pair for an
+    /// LSTM, on <paramref name="device"/> (default: where the model's parameters are). d2l's <c>begin_state</c>, with
+    /// its <c>num_directions</c>: a bidirectional layer's state holds layer 0 forward, layer 0 reverse, layer 1
+    /// forward, ... (PyTorch's order).
     /// </summary>
     public RnnState BeginState(int batchSize, Device? device = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         device ??= Device;
-        long[] shape = [Config.NumLayers, batchSize, Config.NumHiddens];
+        long[] shape = [Config.NumDirections * Config.NumLayers, batchSize, Config.NumHiddens];
         return Cells.Of(Config.Kind).HasMemoryCell
             ? new RnnState(zeros(shape, device: device), zeros(shape, device: device))
             : new RnnState(zeros(shape, device: device));

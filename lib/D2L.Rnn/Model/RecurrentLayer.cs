@@ -19,8 +19,6 @@ internal static class RecurrentLayer
         var cell = Cells.Of(rnnLayer) ?? throw new ArgumentException(
             $"The recurrent layer must be {Cells.ModuleNames}, not {rnnLayer.GetType().Name}.", nameof(rnnLayer));
         var parameters = rnnLayer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        if (parameters.Keys.Any(k => k.EndsWith("_reverse")))
-            throw new ArgumentException("A bidirectional layer cannot predict the next token: build it with bidirectional: false.", nameof(rnnLayer));
         if (!parameters.ContainsKey("bias_ih_l0"))
             throw new ArgumentException("The recurrent layer needs biases: build it with bias: true (the default).", nameof(rnnLayer));
         var inputs = parameters["weight_ih_l0"].shape[1];
@@ -29,8 +27,11 @@ internal static class RecurrentLayer
                 $"The layer reads vectors of {inputs} features, but the one-hot input has the vocabulary's {vocabSize}: " +
                 $"build it with nn.{cell.Name}({vocabSize}, hiddens).", nameof(rnnLayer));
         var hiddens = (int)parameters["weight_hh_l0"].shape[1];
-        var layers = parameters.Keys.Count(k => k.StartsWith("weight_ih_l"));
-        var config = new ModelConfig(cell.Kind, vocabSize, hiddens, layers, cell.NonlinearityOf(rnnLayer, vocabSize));
+        // A bidirectional layer's reverse direction has parameters of its own, named as in PyTorch: weight_ih_l0_reverse, ...
+        var bidirectional = parameters.ContainsKey("weight_ih_l0_reverse");
+        var layers = parameters.Keys.Count(k => k.StartsWith("weight_ih_l") && !k.EndsWith("_reverse"));
+        var config = new ModelConfig(cell.Kind, vocabSize, hiddens, layers, cell.NonlinearityOf(rnnLayer, vocabSize),
+            Bidirectional: bidirectional);
         EnsureTimeMajor(cell, rnnLayer, config);
         return config;
     }

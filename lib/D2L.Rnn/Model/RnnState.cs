@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace D2L.Rnn;
 
 /// <summary>
-/// The hidden state of a recurrent layer: <see cref="Hidden"/> shaped (layers, batch, hiddens), and for an
-/// LSTM also the memory <see cref="Cell"/> of the same shape.
+/// The hidden state of a recurrent layer: <see cref="Hidden"/> shaped (layers, batch, hiddens) (directions × layers for
+/// a bidirectional layer), and for an LSTM also the memory <see cref="Cell"/> of the same shape.
 /// </summary>
 public sealed class RnnState : IDisposable
 {

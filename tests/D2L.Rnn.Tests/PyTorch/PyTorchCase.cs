@@ -6,12 +6,13 @@ namespace D2L.Rnn.Tests.PyTorch;
 /// One model kind compared with d2l's PyTorch <c>RNNModel</c>: its name in the files the Python side writes
 /// (<c>NAME.pt</c>: the weights; <c>NAME-pytorch.pt</c>: what PyTorch computed) and its configuration.
 /// </summary>
-public sealed record PyTorchCase(string Name, CellKind Kind, int NumLayers = 1, Nonlinearity Nonlinearity = Nonlinearity.Tanh)
+public sealed record PyTorchCase(string Name, CellKind Kind, int NumLayers = 1, Nonlinearity Nonlinearity = Nonlinearity.Tanh,
+    bool Bidirectional = false)
 {
     /// <summary>d2l 0.17's character vocabulary of the Time Machine.</summary>
     public const int VocabSize = 28;
 
-    /// <summary>Half of d2l's 256 hidden units, so that PyTorch trains all five models within the test's time.</summary>
+    /// <summary>Half of d2l's 256 hidden units, so that PyTorch trains all six models within the test's time.</summary>
     public const int NumHiddens = 128;
 
     public static readonly PyTorchCase[] All =
@@ -21,6 +22,8 @@ public sealed record PyTorchCase(string Name, CellKind Kind, int NumLayers = 1, 
         new("gru", CellKind.Gru),
         new("lstm", CellKind.Lstm),
         new("lstm-2-layers", CellKind.Lstm, NumLayers: 2),
+        // The lesson on bidirectional RNNs: nn.LSTM(vocab_size, num_hiddens, num_layers=2, bidirectional=True).
+        new("lstm-2-layers-bidirectional", CellKind.Lstm, NumLayers: 2, Bidirectional: true),
     ];
 
     /// <summary>d2l 0.17's chapter 8 corpus, as the library loads it: the first 10,000 tokens of the Time Machine.</summary>
@@ -33,9 +36,10 @@ public sealed record PyTorchCase(string Name, CellKind Kind, int NumLayers = 1, 
 
     public static PyTorchCase Named(string name) => All.Single(c => c.Name == name);
 
-    public ModelConfig Config => new(Kind, VocabSize, NumHiddens, NumLayers, Nonlinearity);
+    public ModelConfig Config => new(Kind, VocabSize, NumHiddens, NumLayers, Nonlinearity, Bidirectional: Bidirectional);
 
-    /// <summary>Writes what d2l_reference.py reads: {"models": [{name, kind, num_hiddens, num_layers, nonlinearity}]}.</summary>
+    /// <summary>Writes what d2l_reference.py reads: {"models": [{name, kind, num_hiddens, num_layers, nonlinearity,
+    /// bidirectional}]}.</summary>
     public static void WriteManifest(string path) =>
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
@@ -46,6 +50,7 @@ public sealed record PyTorchCase(string Name, CellKind Kind, int NumLayers = 1, 
                 num_hiddens = NumHiddens,
                 num_layers = c.NumLayers,
                 nonlinearity = c.Nonlinearity.ToString().ToLowerInvariant(),
+                bidirectional = c.Bidirectional,
             }),
         }));
 }

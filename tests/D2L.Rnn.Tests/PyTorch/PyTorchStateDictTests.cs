@@ -14,10 +14,11 @@ public sealed class PyTorchStateDictTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private static RNNModel NewModel(int seed, CellKind kind, int layers = 1, int? embedding = null, Nonlinearity nonlinearity = Nonlinearity.Tanh)
+    private static RNNModel NewModel(int seed, CellKind kind, int layers = 1, int? embedding = null, Nonlinearity nonlinearity = Nonlinearity.Tanh,
+        bool bidirectional = false)
     {
         manual_seed(seed);
-        return new RNNModel(new ModelConfig(kind, Vocab, Hiddens, layers, nonlinearity, embedding));
+        return new RNNModel(new ModelConfig(kind, Vocab, Hiddens, layers, nonlinearity, embedding, bidirectional));
     }
 
     [Theory]
@@ -25,10 +26,12 @@ public sealed class PyTorchStateDictTests : IDisposable
     [InlineData(CellKind.Gru, 2, null, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 2, null, Nonlinearity.Tanh)]
     [InlineData(CellKind.Lstm, 1, 5, Nonlinearity.Tanh)] // an embedding model: embedding.weight travels too
-    public void SaveThenLoadIntoAModelOfTheSameConfigurationGivesIdenticalOutputs(CellKind kind, int layers, int? embedding, Nonlinearity nonlinearity)
+    [InlineData(CellKind.Lstm, 2, null, Nonlinearity.Tanh, true)] // the reverse direction's rnn.*_reverse travel too
+    public void SaveThenLoadIntoAModelOfTheSameConfigurationGivesIdenticalOutputs(CellKind kind, int layers, int? embedding, Nonlinearity nonlinearity,
+        bool bidirectional = false)
     {
-        using var saved = NewModel(1, kind, layers, embedding, nonlinearity);
-        using var loaded = NewModel(2, kind, layers, embedding, nonlinearity);
+        using var saved = NewModel(1, kind, layers, embedding, nonlinearity, bidirectional);
+        using var loaded = NewModel(2, kind, layers, embedding, nonlinearity, bidirectional);
         var path = PathOf("model.pt");
         PyTorchStateDict.Save(path, saved);
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
@@ -94,6 +97,25 @@ public sealed class PyTorchStateDictTests : IDisposable
         var message = Assert.Throws<CheckpointException>(() => PyTorchStateDict.LoadInto(oneHot, path)).Message;
         Assert.Contains("not in the model: embedding.weight (file [11, 4])", message);
         Assert.Contains("mis-shaped: rnn.weight_ih_l0 (file [18, 4], model [18, 11])", message);
+    }
+
+    [Fact]
+    public void ABidirectionalModelsFileNamesTheReverseDirectionAsPyTorchAndDoesNotFitAOneDirectionalModel()
+    {
+        using var bidirectional = NewModel(1, CellKind.Gru, bidirectional: true);
+        var path = PathOf("bidirectional.pt");
+        PyTorchStateDict.Save(path, bidirectional);
+        // PyTorch's names, in PyTorch's order (each layer's forward direction, then its reverse).
+        Assert.Equal(["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "rnn.weight_ih_l0_reverse",
+            "rnn.weight_hh_l0_reverse", "rnn.bias_ih_l0_reverse", "rnn.bias_hh_l0_reverse", "linear.weight", "linear.bias"],
+            bidirectional.state_dict().Keys);
+        using (var scope = NewDisposeScope())
+            Assert.Equal(bidirectional.state_dict().Keys.Order(), PyTorchStateDict.ReadTensors(path).Keys.Order());
+        using var oneWay = NewModel(1, CellKind.Gru);
+        var message = Assert.Throws<CheckpointException>(() => PyTorchStateDict.LoadInto(oneWay, path)).Message;
+        Assert.Contains("not in the model: rnn.bias_hh_l0_reverse (file [18]), rnn.bias_ih_l0_reverse (file [18]), " +
+                        "rnn.weight_hh_l0_reverse (file [18, 6]), rnn.weight_ih_l0_reverse (file [18, 11])", message);
+        Assert.Contains("mis-shaped: linear.weight (file [11, 12], model [11, 6])", message);
     }
 
     [Fact]

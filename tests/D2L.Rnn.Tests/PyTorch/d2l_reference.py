@@ -4,7 +4,7 @@
     d2l_reference.py evaluate MANIFEST   C# -> PyTorch: load each model's weights (strict), save what PyTorch computes
 
 MANIFEST is a JSON file {"models": [{"name", "kind": "rnn"|"gru"|"lstm", "num_hiddens", "num_layers",
-"nonlinearity": "tanh"|"relu"}]}; every output goes to the manifest's folder. The corpus is the Time Machine from
+"nonlinearity": "tanh"|"relu", "bidirectional": false|true}]}; every output goes to the manifest's folder. The corpus is the Time Machine from
 $D2L_DATA_DIR, preprocessed as d2l 0.17. Tensors are written with torch.save (a dict of tensors), numbers and text
 as JSON.
 """
@@ -80,8 +80,12 @@ class RNNModel(nn.Module):
         self.rnn = rnn_layer
         self.vocab_size = vocab_size
         self.num_hiddens = self.rnn.hidden_size
-        self.num_directions = 1
-        self.linear = nn.Linear(self.num_hiddens, self.vocab_size)
+        if not self.rnn.bidirectional:
+            self.num_directions = 1
+            self.linear = nn.Linear(self.num_hiddens, self.vocab_size)
+        else:
+            self.num_directions = 2
+            self.linear = nn.Linear(self.num_hiddens * 2, self.vocab_size)
 
     def forward(self, inputs, state):
         X = F.one_hot(inputs.T.long(), self.vocab_size)
@@ -145,12 +149,13 @@ def train_epoch_ch8(net, train_iter, loss, updater, device):
 
 def build(spec, vocab_size):
     kind, hiddens, layers = spec["kind"], spec["num_hiddens"], spec["num_layers"]
+    bidirectional = spec.get("bidirectional", False)
     if kind == "rnn":
-        layer = nn.RNN(vocab_size, hiddens, layers, nonlinearity=spec["nonlinearity"])
+        layer = nn.RNN(vocab_size, hiddens, layers, nonlinearity=spec["nonlinearity"], bidirectional=bidirectional)
     elif kind == "gru":
-        layer = nn.GRU(vocab_size, hiddens, layers)
+        layer = nn.GRU(vocab_size, hiddens, layers, bidirectional=bidirectional)
     elif kind == "lstm":
-        layer = nn.LSTM(vocab_size, hiddens, layers)
+        layer = nn.LSTM(vocab_size, hiddens, layers, bidirectional=bidirectional)
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return RNNModel(layer, vocab_size)

@@ -9,7 +9,8 @@ internal sealed class GruCell : RecurrentCell
     public override CellKind Kind => CellKind.Gru;
     public override string Name => "GRU";
 
-    public override nn.Module Create(ModelConfig config) => nn.GRU(config.InputSize, config.NumHiddens, config.NumLayers);
+    public override nn.Module Create(ModelConfig config) => nn.GRU(config.InputSize, config.NumHiddens, config.NumLayers,
+        bidirectional: config.Bidirectional);
 
     public override bool Builds(nn.Module layer) => layer is GRU;
 

@@ -10,7 +10,8 @@ internal sealed class LstmCell : RecurrentCell
     public override string Name => "LSTM";
     public override bool HasMemoryCell => true;
 
-    public override nn.Module Create(ModelConfig config) => nn.LSTM(config.InputSize, config.NumHiddens, config.NumLayers);
+    public override nn.Module Create(ModelConfig config) => nn.LSTM(config.InputSize, config.NumHiddens, config.NumLayers,
+        bidirectional: config.Bidirectional);
 
     public override bool Builds(nn.Module layer) => layer is LSTM;
 
