@@ -11,9 +11,15 @@ namespace D2L.Rnn.Tests;
 public sealed class RunCheckpointTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("d2l-run-checkpoint-").FullName;
+    private readonly int _threads = get_num_threads();
+
+    // One libtorch thread: these small models trained many times over ran several times slower with two threads on a
+    // busy 2-core machine (the reference path's threads waiting on each other). Every run compared runs alike.
+    public RunCheckpointTests() => set_num_threads(1);
 
     public void Dispose()
     {
+        set_num_threads(_threads);
         RunCheckpointFile.WhileWriting = null;
         Directory.Delete(_folder, recursive: true);
     }

@@ -44,6 +44,9 @@ internal sealed class EpochLoop
     /// <summary>What makes the model the one it is (<see cref="RunIdentity"/>): a run checkpoint of another is refused.</summary>
     public IReadOnlyList<(string Name, string Value)> RunFacts { get; init; } = [];
 
+    // The epochs the loader has drawn: where it stands, for a run checkpoint.
+    private int LoaderEpochs => (Data as IRewindableLoader)?.EpochsDrawn ?? 0;
+
     public TrainResult Run(Action<EpochReport>? onEpoch, CancellationToken cancellationToken)
     {
         var options = Options;
@@ -52,7 +55,7 @@ internal sealed class EpochLoop
             : null;
         using var lastFinished = WeightSnapshot.Of(Parameters);
         using var best = new BestWeights(Parameters, options);
-        var progress = new RunProgress { LoaderEpochs = (Data as IRewindableLoader)?.EpochsDrawn ?? 0 };
+        var progress = new RunProgress { LoaderEpochs = LoaderEpochs };
         var checkpoint = options.RunCheckpoint is { } keep ? new RunCheckpointer(keep, this, lastFinished, best, schedule) : null;
         var continuedFrom = checkpoint?.Continue(progress);
         foreach (var restored in progress.Reports) onEpoch?.Invoke(restored);
@@ -85,7 +88,7 @@ internal sealed class EpochLoop
             };
             onEpoch?.Invoke(report);
             schedule?.step();
-            progress.Finish(report, (Data as IRewindableLoader)?.EpochsDrawn ?? 0);
+            progress.Finish(report, LoaderEpochs);
             checkpoint?.Save(progress);
         }
         var bestEpoch = best.Restore();
@@ -131,7 +134,7 @@ internal sealed class EpochLoop
     // to progress; a run checkpoint when one is due. False when cancelled.
     private bool TrainEpoch(int epoch, RunProgress progress, RunCheckpointer? checkpoint, CancellationToken cancellationToken)
     {
-        progress.LoaderEpochs = (Data as IRewindableLoader)?.EpochsDrawn ?? 0;
+        progress.LoaderEpochs = LoaderEpochs;
         var secondsBefore = progress.Seconds;
         var timer = Stopwatch.StartNew();
         var minibatch = 0;

@@ -23,8 +23,8 @@ internal interface ITrainingStep : IDisposable
     /// step derived from them, so that training can go on from the restored weights.</summary>
     void WeightsRestored();
 
-    /// <summary>A copy of the state the next minibatch continues from (sequential sampling), for a run checkpoint; null
-    /// when there is none yet or the step keeps none.</summary>
+    /// <summary>A copy of the state the next minibatch continues from (sequential sampling), for a run checkpoint; the
+    /// caller disposes it. Null when there is none yet or the step keeps none.</summary>
     RnnState? CopyCarriedState();
 
     /// <summary>Puts back a state from <see cref="CopyCarriedState"/> (of a run checkpoint): the next minibatch continues

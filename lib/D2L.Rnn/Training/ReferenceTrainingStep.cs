@@ -47,7 +47,8 @@ internal sealed class ReferenceTrainingStep(IRecurrentModel model, ParameterUpda
     {
     }
 
-    public RnnState? CopyCarriedState() => _state is null ? null : new RnnState(_state.Hidden.detach().clone(), _state.Cell?.detach().clone());
+    public RnnState? CopyCarriedState() =>
+        _state is null ? null : new RnnState(_state.Hidden.detach().clone(), _state.Cell?.detach().clone()).DetachFromDisposeScope();
 
     public void RestoreCarriedState(RnnState state)
     {

@@ -47,7 +47,7 @@ internal sealed class RunCheckpointer
         if (progress.Position == _saved) return;
         using var scope = NewDisposeScope();
         // The state matters only within an epoch of sequential sampling: every epoch starts from a fresh one.
-        var state = progress.Minibatches > 0 && !_loop.FreshStateEveryMinibatch ? _loop.Step.CopyCarriedState() : null;
+        using var state = progress.Minibatches > 0 && !_loop.FreshStateEveryMinibatch ? _loop.Step.CopyCarriedState() : null;
         var header = new RunCheckpointHeader(
             _facts.ToDictionary(f => f.Name, f => f.Value), [.. progress.Reports.Select(SavedEpochReport.Of)],
             progress.Minibatches, progress.LossSum, progress.Tokens, progress.Seconds, [.. progress.GradientNorms],
@@ -64,7 +64,6 @@ internal sealed class RunCheckpointer
             get_rng_state().Save(writer);
             (_loop.Update.Optimizer as OptimizerHelper)?.save_state_dict(writer);
         });
-        state?.Dispose();
         _saved = progress.Position;
     }
 
