@@ -150,4 +150,34 @@ public class SeqDataLoaderTests
         Assert.Equal("corpus", tiny.ParamName);
         Assert.StartsWith("The corpus is too short for any minibatch", tiny.Message);
     }
+
+    [Theory]
+    [InlineData(false, 5)]
+    [InlineData(true, 5)]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    public void ARewoundLoaderDrawsTheNextEpochOfTheOneItStandsFor(bool random, int? seed)
+    {
+        // The loader that a run checkpoint saved: three epochs drawn (the third one only begun).
+        var saved = new SeqDataLoader(Ramp, 16, 20, random, seed);
+        for (var epoch = 0; epoch < 2; epoch++)
+            foreach (var (x, y) in saved) { x.Dispose(); y.Dispose(); }
+        var begun = saved.First();
+        begun.X.Dispose();
+        begun.Y.Dispose();
+        var where = (IRewindableLoader)saved;
+        Assert.Equal(3, where.EpochsDrawn);
+        Assert.Equal(seed is not null, where.SeedGiven);
+
+        // A fresh loader of the same text, with the same seed or none, put where that one stands.
+        var fresh = new SeqDataLoader(Ramp, 16, 20, random, seed);
+        ((IRewindableLoader)fresh).Rewind(where.Seed, where.EpochsDrawn);
+        Assert.Equal(Epoch(saved), Epoch(fresh));
+        Assert.Equal(Epoch(saved), Epoch(fresh));
+
+        static long[] Epoch(SeqDataLoader loader) => loader.SelectMany(b =>
+        {
+            using (b.X) using (b.Y) return b.X.data<long>().ToArray();
+        }).ToArray();
+    }
 }

@@ -8,9 +8,12 @@ namespace D2L.Rnn;
 /// draws a fresh random offset. X and Y are int64 tensors shaped (batch, steps), Y is X shifted by one token.
 /// The caller owns (disposes) the tensors it receives.
 /// </summary>
-public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
+public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IRewindableLoader
 {
-    private readonly Random _random;
+    private readonly bool _seedGiven;
+    private int _seed;
+    private Random _random;
+    private int _epochsDrawn;
 
     /// <summary>Creates a loader over <paramref name="corpus"/>.</summary>
     /// <param name="corpus">Token indices.</param>
@@ -30,7 +33,10 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         BatchSize = batchSize;
         NumSteps = numSteps;
         UseRandomIter = useRandomIter;
-        _random = seed is { } s ? new Random(s) : new Random();
+        // Without a seed, one is drawn and kept, so that a run checkpoint can draw the same epochs again.
+        _seed = seed ?? Random.Shared.Next();
+        _seedGiven = seed is not null;
+        _random = new Random(_seed);
     }
 
     /// <summary>The token indices.</summary>
@@ -70,6 +76,7 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
     /// <summary>One epoch: draws the offset (and shuffle), then yields the minibatches.</summary>
     public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
     {
+        _epochsDrawn++;
         var batches = UseRandomIter
             ? RandomBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps), _random)
             : SequentialBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps + 1));
@@ -100,13 +107,40 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
     /// </summary>
     public static IEnumerable<(long[] X, long[] Y)> RandomBatches(IReadOnlyList<int> corpus, int batchSize, int numSteps, int offset, Random random)
     {
-        var numSubseqs = (corpus.Count - offset - 1) / numSteps;
-        var starts = Enumerable.Range(0, numSubseqs).Select(i => offset + i * numSteps).ToArray();
-        random.Shuffle(starts);
-        var numBatches = numSubseqs / batchSize;
+        var starts = ShuffledStarts(corpus.Count, numSteps, offset, random);
+        var numBatches = starts.Length / batchSize;
         for (var b = 0; b < numBatches; b++)
             yield return Windows(corpus, numSteps, new ArraySegment<int>(starts, b * batchSize, batchSize));
     }
+
+    // The start positions of the subsequences, shuffled: the random draws of an epoch of random sampling after its offset.
+    private static int[] ShuffledStarts(int corpusLength, int numSteps, int offset, Random random)
+    {
+        var numSubseqs = (corpusLength - offset - 1) / numSteps;
+        var starts = Enumerable.Range(0, numSubseqs).Select(i => offset + i * numSteps).ToArray();
+        random.Shuffle(starts);
+        return starts;
+    }
+
+    int IRewindableLoader.Seed => _seed;
+    bool IRewindableLoader.SeedGiven => _seedGiven;
+    int IRewindableLoader.EpochsDrawn => _epochsDrawn;
+
+    void IRewindableLoader.Rewind(int seed, int epochsDrawn)
+    {
+        (_seed, _random, _epochsDrawn) = (seed, new Random(seed), epochsDrawn);
+        for (var epoch = 0; epoch < epochsDrawn; epoch++)
+        {
+            if (UseRandomIter) ShuffledStarts(Corpus.Count, NumSteps, _random.Next(0, NumSteps), _random);
+            else _random.Next(0, NumSteps + 1);
+        }
+    }
+
+    IEnumerable<(string Name, string Value)> IRewindableLoader.Identity =>
+    [
+        ("training data", $"{Corpus.Count} tokens (SHA-256 {RunIdentity.Hash(Corpus)})"),
+        ("minibatches", $"batch {BatchSize}, {NumSteps} steps, {(UseRandomIter ? "random" : "sequential")} sampling"),
+    ];
 
     // One minibatch: row i is the numSteps tokens from rowStarts[i] (X) and the same window one token later (Y).
     private static (long[] X, long[] Y) Windows(IReadOnlyList<int> corpus, int numSteps, IEnumerable<int> rowStarts)

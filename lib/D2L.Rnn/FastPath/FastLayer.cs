@@ -40,6 +40,12 @@ internal abstract class FastLayer : IDisposable
     /// <summary>h₁ … h_T, (steps·batch, H): what the layer above or the dense output reads.</summary>
     public Tensor Output => _hOut;
 
+    /// <summary>h_T of the last minibatch, (batch, H): where the next one continues from (a view into the buffers).</summary>
+    public Tensor LastHidden => _hAt[_steps];
+
+    /// <summary>An LSTM's c_T of the last minibatch, (batch, H); null for a layer without a memory cell.</summary>
+    public virtual Tensor? LastCell => null;
+
     /// <summary>∂loss/∂h₁ … ∂loss/∂h_T, (steps·batch, H): the layer above or the output writes it before
     /// <see cref="Backward"/>, which adds what flows back through time.</summary>
     public abstract Tensor OutputGradient { get; }

@@ -63,6 +63,8 @@ internal sealed class FastLstmLayer : FastLayer
 
     public override Tensor OutputGradient => _dhFlat;
 
+    public override Tensor? LastCell => _cAt[_steps];
+
     public override void Forward(Tensor xIndex, Tensor? input, bool continueState)
     {
         var p = _p;

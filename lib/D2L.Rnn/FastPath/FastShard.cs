@@ -54,6 +54,9 @@ internal sealed class FastShard : IDisposable
         return lossSum;
     }
 
+    /// <summary>The layers, bottom first: their last states are where the next step continues from.</summary>
+    public IReadOnlyList<FastLayer> Layers => _layers;
+
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {

@@ -146,6 +146,33 @@ internal sealed class FastTrainingStep : ITrainingStep
         _parameters.Refresh();
     }
 
+    /// <summary>The shards' last states joined into the model's (layers, batch, hiddens) shape.</summary>
+    public RnnState? CopyCarriedState()
+    {
+        if (!_hasState) return null;
+        using var scope = NewDisposeScope();
+        Tensor Join(Func<FastLayer, Tensor> part) =>
+            stack(Enumerable.Range(0, _parameters.Layers.Count).Select(l => cat(_shards.Select(s => part(s.Layers[l])).ToArray(), 0)).ToArray());
+        var hidden = Join(layer => layer.LastHidden);
+        var cell = _parameters.Kind == CellKind.Lstm ? Join(layer => layer.LastCell!) : null;
+        return new RnnState(hidden, cell).DetachFromDisposeScope();
+    }
+
+    public void RestoreCarriedState(RnnState state)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (var s = 0; s < _shards.Length; s++)
+        for (var l = 0; l < _parameters.Layers.Count; l++)
+        {
+            var (start, length) = _slices[s];
+            var layer = _shards[s].Layers[l];
+            layer.LastHidden.copy_(state.Hidden[l].narrow(0, start, length));
+            layer.LastCell?.copy_(state.Cell![l].narrow(0, start, length));
+        }
+        _hasState = true;
+    }
+
     /// <summary>The gradients of the last <see cref="ComputeGradients"/>, summed over shards, in the model's parameter
     /// order. For tests; call it before <see cref="Update"/>, which sums and clips in place.</summary>
     internal Tensor[] SummedGradients()

@@ -32,6 +32,36 @@ internal static class AtomicFile
         return full;
     }
 
+    /// <summary>
+    /// Deletes the temporary files that a <see cref="Write(string, Action{Stream})"/> of <paramref name="path"/> (or of
+    /// a file whose name starts with it) left when its process was killed: those of processes no longer running.
+    /// </summary>
+    public static void RemoveLeftovers(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) return;
+        foreach (var tmp in Directory.GetFiles(folder, Path.GetFileName(full) + ".*.tmp"))
+        {
+            // name.{process id}.{guid}.tmp
+            var parts = Path.GetFileName(tmp).Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out var processId) && !IsRunning(processId)) File.Delete(tmp);
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><see cref="Write(string, Action{Stream})"/> for text (UTF-8).</summary>
     public static string WriteAllText(string path, string text) =>
         Write(path, stream =>

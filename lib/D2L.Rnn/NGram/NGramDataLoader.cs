@@ -7,9 +7,12 @@ namespace D2L.Rnn;
 /// Y int64 (batch). Each enumeration is one epoch over every window, shuffled afresh or in text order; the last
 /// minibatch holds what is left (it can be smaller). The caller owns (disposes) the tensors it receives.
 /// </summary>
-public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>
+public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IRewindableLoader
 {
-    private readonly Random _random;
+    private readonly bool _seedGiven;
+    private int _seed;
+    private Random _random;
+    private int _epochsDrawn;
 
     /// <summary>Creates a loader over <paramref name="windows"/>.</summary>
     /// <param name="windows">The windows and their targets.</param>
@@ -32,7 +35,10 @@ public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         Encoding = encoding;
         BatchSize = batchSize;
         Shuffle = shuffle;
-        _random = seed is { } s ? new Random(s) : new Random();
+        // Without a seed, one is drawn and kept, so that a run checkpoint can draw the same epochs again.
+        _seed = seed ?? Random.Shared.Next();
+        _seedGiven = seed is not null;
+        _random = new Random(_seed);
     }
 
     /// <summary>The windows and their targets.</summary>
@@ -53,8 +59,8 @@ public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>
     /// <summary>One epoch: draws the order, then yields the minibatches.</summary>
     public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
     {
-        var order = Enumerable.Range(0, Windows.Count).ToArray();
-        if (Shuffle) _random.Shuffle(order);
+        _epochsDrawn++;
+        var order = Order();
         for (var start = 0; start < order.Length; start += BatchSize)
         {
             var (windows, targets) = Windows.Select(new ArraySegment<int>(order, start, Math.Min(BatchSize, order.Length - start)));
@@ -64,4 +70,28 @@ public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // The windows' order in an epoch: its only random draw.
+    private int[] Order()
+    {
+        var order = Enumerable.Range(0, Windows.Count).ToArray();
+        if (Shuffle) _random.Shuffle(order);
+        return order;
+    }
+
+    int IRewindableLoader.Seed => _seed;
+    bool IRewindableLoader.SeedGiven => _seedGiven;
+    int IRewindableLoader.EpochsDrawn => _epochsDrawn;
+
+    void IRewindableLoader.Rewind(int seed, int epochsDrawn)
+    {
+        (_seed, _random, _epochsDrawn) = (seed, new Random(seed), epochsDrawn);
+        for (var epoch = 0; epoch < epochsDrawn; epoch++) Order();
+    }
+
+    IEnumerable<(string Name, string Value)> IRewindableLoader.Identity =>
+    [
+        ("training data", $"{Windows.Count} windows of {Windows.Length} tokens (SHA-256 {RunIdentity.Hash(Windows.Tokens)})"),
+        ("minibatches", $"batch {BatchSize}, {Encoding} encoding of {VocabSize} tokens, {(Shuffle ? "shuffled" : "in text order")}"),
+    ];
 }

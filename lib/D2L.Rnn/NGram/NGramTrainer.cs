@@ -13,8 +13,10 @@ public static class NGramTrainer
     /// <summary>
     /// Trains <paramref name="mlp"/> on <paramref name="data"/>: mean cross-entropy, clipping on the global gradient norm,
     /// the optimizer's step; after every epoch the schedule and, with <see cref="TrainOptions.Validation"/> (token
-    /// indices, read as windows of the loader's length), the validation perplexity.
+    /// indices, read as windows of the loader's length), the validation perplexity. With
+    /// <see cref="TrainOptions.RunCheckpoint"/>, a run checkpoint is kept and continued from, as in <see cref="Trainer.Train"/>.
     /// </summary>
+    /// <exception cref="CheckpointException">The run checkpoint is damaged, or is the checkpoint of another run.</exception>
     /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite, or the
     /// weights did; the MLP then holds the weights of the last finished epoch (or of before the run).</exception>
     public static TrainResult Train(Sequential mlp, NGramDataLoader data, TrainOptions options, Action<EpochReport>? onEpoch = null,
@@ -36,6 +38,7 @@ public static class NGramTrainer
         {
             Step = step, Parameters = parameters, Update = update, Data = data, FreshStateEveryMinibatch = true,
             Device = parameters[0].device, Options = options, ModelName = "MLP",
+            RunFacts = [("model", "N-gram MLP"), ("parameters", RunIdentity.Parameters(mlp, parameters))],
             Validate = () => NGramEvaluator.Evaluate(mlp, validation!, data.VocabSize, data.Encoding).Perplexity,
         };
         return loop.Run(onEpoch, cancellationToken);

@@ -31,6 +31,11 @@ internal sealed class NGramTrainingStep(Sequential mlp, ParameterUpdate update, 
     {
     }
 
+    public RnnState? CopyCarriedState() => null;
+
+    public void RestoreCarriedState(RnnState state) =>
+        throw new InvalidOperationException("An N-gram MLP carries no state from one minibatch to the next.");
+
     public void Dispose()
     {
     }

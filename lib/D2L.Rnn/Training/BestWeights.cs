@@ -40,6 +40,16 @@ internal sealed class BestWeights : IDisposable
         else if (++_withoutImprovement == _options.StopAfterValidationsWithoutImprovement) ShouldStop = true;
     }
 
+    /// <summary>The kept weights (null when they are not kept), for a run checkpoint.</summary>
+    public WeightSnapshot? Copy => _copy;
+
+    /// <summary>What it has followed so far, for a run checkpoint.</summary>
+    public BestWeightsState State
+    {
+        get => new(_best, Epoch, _withoutImprovement, ShouldStop);
+        set => (_best, Epoch, _withoutImprovement, ShouldStop) = (value.Perplexity, value.Epoch, value.WithoutImprovement, value.ShouldStop);
+    }
+
     /// <summary>Puts the best epoch's weights back when they were kept; returns that epoch (null when none was kept).</summary>
     public int? Restore()
     {
@@ -50,3 +60,7 @@ internal sealed class BestWeights : IDisposable
 
     public void Dispose() => _copy?.Dispose();
 }
+
+/// <summary>What <see cref="BestWeights"/> has followed: the best validation perplexity and its epoch, the validations
+/// since, and whether to stop.</summary>
+internal sealed record BestWeightsState(double Perplexity, int? Epoch, int WithoutImprovement, bool ShouldStop);

@@ -6,8 +6,9 @@ namespace D2L.Rnn;
 
 /// <summary>
 /// The one epoch loop behind <see cref="Trainer"/> and <see cref="NGramTrainer"/>: every epoch runs the step over the
-/// minibatches, checks the loss and the weights, validates, predicts, reports and steps the schedule. Only the step,
-/// the data and what validation and prediction mean differ between models.
+/// minibatches, checks the loss and the weights, validates, predicts, reports and steps the schedule; with
+/// <see cref="TrainOptions.RunCheckpoint"/> it keeps a run checkpoint and continues from one. Only the step, the data and
+/// what validation and prediction mean differ between models.
 /// </summary>
 internal sealed class EpochLoop
 {
@@ -40,6 +41,12 @@ internal sealed class EpochLoop
     /// <summary>What the messages call the model ("model", "MLP").</summary>
     public string ModelName { get; init; } = "model";
 
+    /// <summary>What makes the model the one it is (<see cref="RunIdentity"/>): a run checkpoint of another is refused.</summary>
+    public IReadOnlyList<(string Name, string Value)> RunFacts { get; init; } = [];
+
+    // The epochs the loader has drawn: where it stands, for a run checkpoint.
+    private int LoaderEpochs => (Data as IRewindableLoader)?.EpochsDrawn ?? 0;
+
     public TrainResult Run(Action<EpochReport>? onEpoch, CancellationToken cancellationToken)
     {
         var options = Options;
@@ -48,15 +55,18 @@ internal sealed class EpochLoop
             : null;
         using var lastFinished = WeightSnapshot.Of(Parameters);
         using var best = new BestWeights(Parameters, options);
-        var reports = new List<EpochReport>();
+        var progress = new RunProgress { LoaderEpochs = LoaderEpochs };
+        var checkpoint = options.RunCheckpoint is { } keep ? new RunCheckpointer(keep, this, lastFinished, best, schedule) : null;
+        var continuedFrom = checkpoint?.Continue(progress);
+        foreach (var restored in progress.Reports) onEpoch?.Invoke(restored);
         var cancelled = false;
-        for (var epoch = 1; epoch <= options.NumEpochs && !best.ShouldStop; epoch++)
+        var firstEpoch = progress.FinishedEpochs + 1;
+        for (var epoch = firstEpoch; epoch <= options.NumEpochs && !best.ShouldStop; epoch++)
         {
             var learningRate = Update.LearningRate;
-            var norms = options.RecordGradientNorms ? new List<double>() : null;
-            var (lossSum, tokens, seconds, finished) = TrainEpochOrRestore(epoch, norms, lastFinished, cancellationToken);
-            if (!finished)
+            if (!TrainEpochOrRestore(epoch, progress, lastFinished, checkpoint, cancellationToken))
             {
+                checkpoint?.Save(progress);
                 cancelled = true;
                 break;
             }
@@ -67,34 +77,41 @@ internal sealed class EpochLoop
             var predictions = Predict is not null && options.PredictEvery > 0 && (epoch % options.PredictEvery == 0 || epoch == options.NumEpochs)
                 ? Predict()
                 : new Dictionary<string, string>();
-            var report = new EpochReport(epoch, options.NumEpochs, Loss.ToPerplexity(lossSum, tokens), seconds, tokens, predictions)
+            var report = new EpochReport(epoch, options.NumEpochs, Loss.ToPerplexity(progress.LossSum, progress.Tokens), progress.Seconds,
+                progress.Tokens, predictions)
             {
                 ValidationPerplexity = validation,
                 LearningRate = learningRate,
-                GradientNorms = norms ?? [],
+                GradientNorms = [.. progress.GradientNorms],
                 Path = Step.Path,
+                ContinuedFrom = epoch == firstEpoch ? continuedFrom : null,
             };
-            reports.Add(report);
             onEpoch?.Invoke(report);
             schedule?.step();
+            progress.Finish(report, LoaderEpochs);
+            checkpoint?.Save(progress);
         }
         var bestEpoch = best.Restore();
         if (bestEpoch is not null) Step.WeightsRestored();
-        return new TrainResult(reports, cancelled) { Path = Step.Path, BestEpoch = bestEpoch, StoppedEarly = best.ShouldStop };
+        return new TrainResult(progress.Reports, cancelled)
+        {
+            Path = Step.Path, BestEpoch = bestEpoch, StoppedEarly = best.ShouldStop, ContinuedFrom = continuedFrom,
+        };
     }
 
-    // One epoch; when it diverges, the model gets back the weights of the last finished epoch before the error leaves.
-    private (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpochOrRestore(int epoch, List<double>? gradientNorms,
-        WeightSnapshot lastFinished, CancellationToken cancellationToken)
+    // One epoch (or what is left of it); when it diverges, the model gets back the weights of the last finished epoch
+    // before the error leaves. False when cancelled.
+    private bool TrainEpochOrRestore(int epoch, RunProgress progress, WeightSnapshot lastFinished, RunCheckpointer? checkpoint,
+        CancellationToken cancellationToken)
     {
         try
         {
-            var result = TrainEpoch(epoch, gradientNorms, cancellationToken);
+            var finished = TrainEpoch(epoch, progress, checkpoint, cancellationToken);
             // The last update of an epoch is checked by no later loss: look at the weights themselves.
-            if (result.Finished && !IsFinite())
+            if (finished && !IsFinite())
                 throw new TrainingDivergedException(
                     $"The weights became NaN or infinite in the last update of epoch {epoch}. {TooLarge}");
-            return result;
+            return finished;
         }
         catch (TrainingDivergedException e)
         {
@@ -113,20 +130,25 @@ internal sealed class EpochLoop
         return Parameters.All(p => p.isfinite().all().item<bool>());
     }
 
-    private (double LossSum, long Tokens, double Seconds, bool Finished) TrainEpoch(int epoch, List<double>? gradientNorms,
-        CancellationToken cancellationToken)
+    // The minibatches of the epoch that progress has not trained yet (a continued run skips those it has), adding each
+    // to progress; a run checkpoint when one is due. False when cancelled.
+    private bool TrainEpoch(int epoch, RunProgress progress, RunCheckpointer? checkpoint, CancellationToken cancellationToken)
     {
+        progress.LoaderEpochs = LoaderEpochs;
+        var secondsBefore = progress.Seconds;
         var timer = Stopwatch.StartNew();
-        double lossSum = 0;
-        long tokens = 0;
         var minibatch = 0;
         foreach (var (xCpu, yCpu) in Data)
         {
             using var scope = NewDisposeScope();
             using var xOwned = xCpu;
             using var yOwned = yCpu;
-            if (cancellationToken.IsCancellationRequested) return (lossSum, tokens, timer.Elapsed.TotalSeconds, false);
-            minibatch++;
+            if (++minibatch <= progress.Minibatches) continue; // trained before the run was continued
+            if (cancellationToken.IsCancellationRequested)
+            {
+                progress.Seconds = secondsBefore + timer.Elapsed.TotalSeconds;
+                return false;
+            }
             // Sequential sampling: a fresh state at the start of the epoch, then carried on; random: fresh every minibatch.
             var l = Step.ComputeGradients(xCpu.to(Device), yCpu.to(Device), freshState: minibatch == 1 || FreshStateEveryMinibatch);
             // Checked before the update. A finite loss can still be beyond any sane model's (float32 holds losses whose
@@ -136,10 +158,16 @@ internal sealed class EpochLoop
                     $"The loss became {l}{(float.IsFinite(l) ? " (its perplexity overflows)" : "")} at epoch {epoch}, " +
                     $"minibatch {minibatch}. {TooLarge}");
             var norm = Step.Update();
-            gradientNorms?.Add(norm);
-            lossSum += (double)l * yCpu.numel();
-            tokens += yCpu.numel();
+            progress.Add((double)l * yCpu.numel(), yCpu.numel(), Options.RecordGradientNorms ? norm : null);
+            progress.Seconds = secondsBefore + timer.Elapsed.TotalSeconds;
+            if (checkpoint?.IsDue(minibatch) == true)
+            {
+                timer.Stop(); // writing is not training
+                checkpoint.Save(progress);
+                timer.Start();
+            }
         }
-        return (lossSum, tokens, timer.Elapsed.TotalSeconds, true);
+        progress.Seconds = secondsBefore + timer.Elapsed.TotalSeconds;
+        return true;
     }
 }

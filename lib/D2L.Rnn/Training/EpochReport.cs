@@ -24,14 +24,24 @@ public sealed record EpochReport(int Epoch, int NumEpochs, double Perplexity, do
     /// <summary>Which training step computed the gradients.</summary>
     public TrainingPath Path { get; init; }
 
+    /// <summary>Whether this epoch was read back from the run checkpoint a continued run started from (and sent to the
+    /// callback again before training went on), rather than trained in this call.</summary>
+    public bool FromRunCheckpoint { get; init; }
+
+    /// <summary>On the first epoch a continued run trained: where its run checkpoint stood; else null.</summary>
+    public RunPosition? ContinuedFrom { get; init; }
+
     /// <summary>Training speed in tokens per second.</summary>
     public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
 
     /// <summary>
     /// The lecture's progress line, <c>epoch N, perplexity P, time T sec</c>, with the validation perplexity when there
-    /// is one and the path that trained: <c>epoch 3, perplexity 5.366000, validation 6.094000, time 4.02 sec, fast path</c>.
+    /// is one and the path that trained: <c>epoch 3, perplexity 5.366000, validation 6.094000, time 4.02 sec, fast path</c>;
+    /// a continued run adds <c>, from the run checkpoint</c> to the epochs read back and <c>, continued from epoch 4,
+    /// minibatch 20</c> to the first one it trained.
     /// </summary>
     public override string ToString() =>
         $"epoch {Epoch}, perplexity {Perplexity:F6}{(ValidationPerplexity is { } v ? $", validation {v:F6}" : "")}, time {Seconds:F2} sec, " +
-        $"{(Path == TrainingPath.Fast ? "fast" : "reference")} path";
+        $"{(Path == TrainingPath.Fast ? "fast" : "reference")} path" +
+        (FromRunCheckpoint ? ", from the run checkpoint" : "") + (ContinuedFrom is { } from ? $", continued from {from}" : "");
 }

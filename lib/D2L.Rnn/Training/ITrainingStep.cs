@@ -22,4 +22,12 @@ internal interface ITrainingStep : IDisposable
     /// <summary>The model's weights were put back (the last finished epoch's, or the best ones): refresh whatever the
     /// step derived from them, so that training can go on from the restored weights.</summary>
     void WeightsRestored();
+
+    /// <summary>A copy of the state the next minibatch continues from (sequential sampling), for a run checkpoint; the
+    /// caller disposes it. Null when there is none yet or the step keeps none.</summary>
+    RnnState? CopyCarriedState();
+
+    /// <summary>Puts back a state from <see cref="CopyCarriedState"/> (of a run checkpoint): the next minibatch continues
+    /// from it unless it starts fresh.</summary>
+    void RestoreCarriedState(RnnState state);
 }

@@ -47,5 +47,14 @@ internal sealed class ReferenceTrainingStep(IRecurrentModel model, ParameterUpda
     {
     }
 
+    public RnnState? CopyCarriedState() =>
+        _state is null ? null : new RnnState(_state.Hidden.detach().clone(), _state.Cell?.detach().clone()).DetachFromDisposeScope();
+
+    public void RestoreCarriedState(RnnState state)
+    {
+        _state?.Dispose();
+        _state = new RnnState(state.Hidden.to(model.Device, copy: true), state.Cell?.to(model.Device, copy: true)).DetachFromDisposeScope();
+    }
+
     public void Dispose() => _state?.Dispose();
 }

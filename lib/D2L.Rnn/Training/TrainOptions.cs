@@ -76,6 +76,13 @@ public sealed record TrainOptions
     /// <summary>How many cores the fast path splits each minibatch over (at most one per 8 sequences); null: all of them.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Keep a run checkpoint (<see cref="RunCheckpointOptions"/>) so that the run can continue where it stopped (a crash,
+    /// a closed notebook, a cancellation); when its file exists, training continues from it. Null: none. A run can be
+    /// continued with more <see cref="NumEpochs"/>; every other setting must be the one it was written with.
+    /// </summary>
+    public RunCheckpointOptions? RunCheckpoint { get; init; }
+
     /// <summary>The 2019 lecture: 200 epochs, lr 100, θ 0.01, predictions of 50 chars every 50 epochs.</summary>
     public static TrainOptions Lecture2019 { get; } = new()
     {
@@ -110,6 +117,7 @@ public sealed record TrainOptions
             throw new ArgumentException("Validation needs at least two tokens (the first is only read, the rest are scored).", nameof(Validation));
         if (KeepBestWeights && Validation is null)
             throw new ArgumentException("KeepBestWeights chooses by validation perplexity: set Validation to held-out tokens.", nameof(KeepBestWeights));
+        RunCheckpoint?.Validate();
         if (StopAfterValidationsWithoutImprovement is { } patience)
         {
             if (patience <= 0)

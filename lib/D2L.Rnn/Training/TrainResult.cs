@@ -22,6 +22,10 @@ public sealed record TrainResult(IReadOnlyList<EpochReport> Epochs, bool Cancell
     /// <summary>Whether training stopped before <see cref="TrainOptions.NumEpochs"/> because validation stopped improving.</summary>
     public bool StoppedEarly { get; init; }
 
+    /// <summary>Where the run checkpoint (<see cref="TrainOptions.RunCheckpoint"/>) this run continued from stood; null when
+    /// it started afresh. The epochs before it are in <see cref="Epochs"/> too (<see cref="EpochReport.FromRunCheckpoint"/>).</summary>
+    public RunPosition? ContinuedFrom { get; init; }
+
     /// <summary>Perplexity of the last finished epoch (NaN if none finished).</summary>
     public double FinalPerplexity => Epochs.Count > 0 ? Epochs[^1].Perplexity : double.NaN;
 
@@ -42,8 +46,10 @@ public sealed record TrainResult(IReadOnlyList<EpochReport> Epochs, bool Cancell
     /// <summary>Mean seconds per epoch.</summary>
     public double SecondsPerEpoch => Epochs.Count > 0 ? Epochs.Average(e => e.Seconds) : double.NaN;
 
-    /// <summary>d2l's closing line, <c>perplexity P, T tokens/sec on cpu</c>, and the path: <c>(fast path)</c>.</summary>
+    /// <summary>d2l's closing line, <c>perplexity P, T tokens/sec on cpu</c>, and the path: <c>(fast path)</c>; a continued
+    /// run adds where it continued from: <c>, continued from epoch 4, minibatch 20</c>.</summary>
     public override string ToString() =>
         $"perplexity {FinalPerplexity:F1}, {TokensPerSecond:F1} tokens/sec on {Device} " +
-        $"({(Path == TrainingPath.Fast ? "fast" : "reference")} path{(FastPathDeclined is { } why ? $": {why}" : "")})";
+        $"({(Path == TrainingPath.Fast ? "fast" : "reference")} path{(FastPathDeclined is { } why ? $": {why}" : "")})" +
+        (ContinuedFrom is { } from ? $", continued from {from}" : "");
 }

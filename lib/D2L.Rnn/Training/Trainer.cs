@@ -17,7 +17,9 @@ public static class Trainer
     /// unless <see cref="TrainOptions.UseFastPath"/> is false; every other model, <see cref="RNNModelScratch"/> included,
     /// trains on autograd, and <see cref="TrainResult.FastPathDeclined"/> says why. With
     /// <see cref="TrainOptions.Validation"/>, every validated epoch reports the held-out perplexity, and the best weights
-    /// can be kept.
+    /// can be kept. With <see cref="TrainOptions.RunCheckpoint"/>, a run checkpoint is kept as it goes, and when its file
+    /// exists the run continues from it (<see cref="TrainResult.ContinuedFrom"/> says from where; the epochs before are
+    /// sent to <paramref name="onEpoch"/> again first).
     /// </summary>
     /// <param name="model">The model (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/> or one of your own); trained in
     /// place on its own device.</param>
@@ -25,10 +27,13 @@ public static class Trainer
     /// <param name="vocab">For the periodic predictions.</param>
     /// <param name="options">Epochs, optimizer or updater, clipping, validation, predictions.</param>
     /// <param name="onEpoch">Called after every epoch (a live plot, a progress line).</param>
-    /// <param name="cancellationToken">Stops at the next minibatch boundary; the result says Cancelled.</param>
+    /// <param name="cancellationToken">Stops at the next minibatch boundary; the result says Cancelled (and the run
+    /// checkpoint, when kept, is written there).</param>
     /// <exception cref="ArgumentException">Bad options, a prediction prefix the vocabulary cannot read, a token index
     /// outside the model's vocabulary, or a model that returns scores or a state of the wrong shape, all before the
-    /// first minibatch.</exception>
+    /// first minibatch; a run checkpoint further on than <see cref="TrainOptions.NumEpochs"/>.</exception>
+    /// <exception cref="CheckpointException">The run checkpoint is damaged, or is the checkpoint of another run (another
+    /// model, data or options: the message names each difference).</exception>
     /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite, or the
     /// weights did; the model then holds the weights of the end of the last finished epoch (or of before the run).</exception>
     public static TrainResult Train(IRecurrentModel model, SeqDataLoader data, Vocab vocab, TrainOptions options,
@@ -54,7 +59,7 @@ public static class Trainer
         var loop = new EpochLoop
         {
             Step = step, Parameters = parameters, Update = update, Data = data, FreshStateEveryMinibatch = data.UseRandomIter,
-            Device = model.Device, Options = options,
+            Device = model.Device, Options = options, RunFacts = [.. RunIdentity.Of(model, vocab)],
             Validate = () => Evaluator.Perplexity(model, options.Validation!),
             Predict = () => options.PredictPrefixes.ToDictionary(p => p, p => Predictor.Predict(p, options.PredictLength, model, vocab)),
         };

@@ -27,6 +27,9 @@ internal sealed class WeightSnapshot : IDisposable
         foreach (var (parameter, copy) in _pairs) copy.copy_(parameter);
     }
 
+    /// <summary>The copies, in the parameters' order (what a run checkpoint saves and loads).</summary>
+    public IReadOnlyList<Tensor> Copies => _pairs.Select(p => p.Copy).ToArray();
+
     /// <summary>Puts the copy back into the model.</summary>
     public void Restore()
     {
