@@ -173,7 +173,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
     /// samples/PyTorchWeights: trains, saves gru.pt, which PyTorch loads strictly into the children of d2l's RNNModel
     /// (<c>rnn = nn.GRU(28, 256)</c>, <c>linear = nn.Linear(256, 28)</c>); a second run continues from that file.
     /// </summary>
-    [Fact]
+    [RequiresFact(Tool.PyTorch)]
     public void ThePyTorchWeightsSampleWritesAFilePyTorchLoadsAndContinuesFromIt()
     {
         Repo.UseSharedDataWhenPresent();
@@ -187,8 +187,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
             Assert.Contains("saved gru.pt", output);
             var first = Perplexity(output);
 
-            var python = Environment.GetEnvironmentVariable("D2L_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
-            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(2), python, ["-c", """
+            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(2), SystemTool.PyTorch.Require(), ["-c", """
                 import torch
                 from torch import nn
                 net = nn.Module()
