@@ -137,12 +137,12 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
 
             // The engine restores `#r "nuget: D2L.Rnn"` into the scratch package cache too, never into the user's
             // (where a stale 0.1.0 would shadow every later pack). The engine itself is a tool package that
-            // `dotnet tool run` looks up in that cache: link it there. (Tests of this assembly run one at a time,
-            // so changing this process's environment for the run is safe.)
+            // `dotnet tool run` looks up in that cache: link it there (copy it where links are refused). (Tests of this
+            // assembly run one at a time, so changing this process's environment for the run is safe.)
             Directory.CreateDirectory(NuGetCache);
             var toolLink = Path.Combine(NuGetCache, "microsoft.dotnet-interactive");
             if (!Directory.Exists(toolLink))
-                Directory.CreateSymbolicLink(toolLink, Path.Combine(UserPackagesFolder.Value, "microsoft.dotnet-interactive"));
+                FileLinks.LinkOrCopyFolder(Path.Combine(UserPackagesFolder.Value, "microsoft.dotnet-interactive"), toolLink);
             var environment = SampleEnvironment();
             var saved = environment.Select(e => (e.Item1, Environment.GetEnvironmentVariable(e.Item1))).ToList();
             List<CellResult> results;
@@ -246,7 +246,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
     private string WithRepoPath(string text)
     {
         Assert.Contains(Placeholder, text);
-        return text.Replace(PackagesPlaceholder, scratch.Packages).Replace(Placeholder, Repo.Root.TrimEnd('/'));
+        return text.Replace(PackagesPlaceholder, scratch.Packages).Replace(Placeholder, Path.TrimEndingDirectorySeparator(Repo.Root));
     }
 
     private static void AssertTrainedAndPredicted(int exit, string output)
@@ -295,7 +295,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
         if (!string.IsNullOrWhiteSpace(env)) return env;
         var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
         Assert.True(exit == 0, output);
-        return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value.TrimEnd('/');
+        return Path.TrimEndingDirectorySeparator(Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value);
     });
 
     /// <summary>libLibTorchSharp.so for linux-x64 exactly as TorchSharp 0.107.0 ships it; null elsewhere.</summary>
