@@ -74,13 +74,13 @@ public sealed class SystemTool
     /// <summary>Where apt-get installs packages (Debian, Ubuntu): the install commands name its packages.</summary>
     private static readonly bool HasApt = OperatingSystem.IsLinux() && PathSearch.Find("apt-get") is not null;
 
-    private static string Apt(string packages) => $"sudo apt-get install {packages} (all the tests' programs: sudo bash .ci/install-deps)";
+    private static string Apt(string packages) => $"sudo apt-get install {packages} (or all at once: sudo bash .ci/install-deps)";
 
     public static SystemTool Chromium { get; } = new(Tool.Chromium,
         HasApt ? Apt("chromium") : Browsers.InstallHint,
         () => Browsers.Find() is { } browser
             ? (browser, null)
-            : (null, $"no Chromium, Chrome or Edge found (on PATH: {string.Join(", ", Browsers.NamesOnPath)}, or where their installers put them)"));
+            : (null, "no Chromium, Chrome or Edge on PATH or where their installers put them"));
 
     public static SystemTool Jupyter { get; } = new(Tool.Jupyter,
         HasApt ? Apt("jupyter-notebook jupyter-nbconvert python3-nbclient") : "pip install notebook nbconvert nbclient",

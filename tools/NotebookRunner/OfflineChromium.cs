@@ -28,7 +28,7 @@ public sealed class OfflineChromium : IAsyncDisposable
 
     /// <summary>Why charts cannot be drawn with <paramref name="executable"/> (none given, or no such file), or null when they can.</summary>
     public static string? Unavailable(string? executable) =>
-        executable is null ? $"no Chromium, Chrome or Edge found (on PATH: {string.Join(", ", Browsers.NamesOnPath)}); {Browsers.InstallHint}"
+        executable is null ? $"no Chromium, Chrome or Edge on PATH ({string.Join(", ", Browsers.NamesOnPath)}) or where their installers put them; {Browsers.InstallHint}"
         : !File.Exists(executable) ? $"no browser at {executable}"
         : null;
 
