@@ -11,9 +11,9 @@ public static class NotebookSetup
     /// <summary>
     /// Stops first, with one sentence saying so and what works instead, on a system TorchSharp ships no LibTorch for
     /// (<see cref="TorchPlatform"/>: macOS on Intel, Windows or Linux on ARM). Then loads TorchSharp's native libraries
-    /// from the library's build output by absolute path (<see cref="TorchSetup"/>: a notebook kernel does not look for
-    /// them there, <c>nn.RNN</c> alone would fail, and a system PyTorch on the loader's path would be picked up
-    /// instead), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
+    /// from its NuGet packages (LibTorch from the <c>libtorch-cpu-&lt;rid&gt;</c> package the library's build restored)
+    /// by absolute path (<see cref="TorchSetup"/>: a notebook kernel does not look for them there, <c>nn.RNN</c> alone
+    /// would fail, and a system PyTorch on the loader's path would be picked up instead), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
     /// FSharp.Core 10.0 that the notebook engine has already loaded. Also sets TorchSharp to one CPU thread:
     /// on the engine's cell thread, two intra-op threads made the lecture's training 50 times slower
     /// (10.6 s instead of 0.17 s per epoch, measured with dotnet-interactive 1.0.712001 on 2 cores); the fast

@@ -10,8 +10,8 @@ namespace D2L.Rnn;
 /// anything else touches TorchSharp.
 /// </summary>
 /// <remarks>
-/// A notebook kernel loads TorchSharp.dll from a folder it knows nothing about (the library's build output, or a
-/// NuGet package folder), and TorchSharp then asks the system loader for <c>libtorch_cpu</c> by name: the kernel's
+/// A notebook kernel loads TorchSharp.dll from a folder it knows nothing about (a NuGet package folder, or a build
+/// output), and TorchSharp then asks the system loader for <c>libtorch_cpu</c> by name: the kernel's
 /// own search does not look where the libraries are, and on a machine with another libtorch on the loader's path
 /// (Debian's and Ubuntu's <c>python3-torch</c> installs one in /usr/lib) that foreign library is loaded first and
 /// TorchSharp's own <c>libLibTorchSharp</c> cannot load beside it. Loading TorchSharp's libraries first, by absolute
