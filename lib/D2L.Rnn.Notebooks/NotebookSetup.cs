@@ -9,9 +9,11 @@ public static class NotebookSetup
     private static bool _done;
 
     /// <summary>
-    /// Loads TorchSharp's native libraries from its own packages by absolute path (<see cref="TorchSetup"/>: a
-    /// notebook kernel does not load them until a <c>torch.*</c> member runs, <c>nn.RNN</c> alone would fail, and
-    /// a system PyTorch on the loader's path would be picked up instead), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
+    /// Stops first, with one sentence saying so and what works instead, on a system TorchSharp ships no LibTorch for
+    /// (<see cref="TorchPlatform"/>: macOS on Intel, Windows or Linux on ARM). Then loads TorchSharp's native libraries
+    /// from its NuGet packages (LibTorch from the <c>libtorch-cpu-&lt;rid&gt;</c> package the library's build restored)
+    /// by absolute path (<see cref="TorchSetup"/>: a notebook kernel does not look for them there, <c>nn.RNN</c> alone
+    /// would fail, and a system PyTorch on the loader's path would be picked up instead), and lets Plotly.NET 6 (built against FSharp.Core 10.1) use the
     /// FSharp.Core 10.0 that the notebook engine has already loaded. Also sets TorchSharp to one CPU thread:
     /// on the engine's cell thread, two intra-op threads made the lecture's training 50 times slower
     /// (10.6 s instead of 0.17 s per epoch, measured with dotnet-interactive 1.0.712001 on 2 cores); the fast
@@ -20,9 +22,11 @@ public static class NotebookSetup
     /// Finally starts making the live chart's HTML templates in the background: Plotly.NET's first chart costs
     /// about 2 s, which would otherwise be paid by the first redraw during training.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">On a system TorchSharp ships no LibTorch for.</exception>
     public static void Initialize()
     {
         if (_done) return;
+        TorchPlatform.EnsureSupported();
         AssemblyLoadContext.Default.Resolving += UseLoadedFSharpCore;
         TorchSetup.Initialize();
         TorchSharp.torch.set_num_threads(1);

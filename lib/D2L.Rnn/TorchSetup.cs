@@ -10,12 +10,13 @@ namespace D2L.Rnn;
 /// anything else touches TorchSharp.
 /// </summary>
 /// <remarks>
-/// A notebook kernel loads TorchSharp.dll from the NuGet package folder, and TorchSharp then asks the system loader
-/// for <c>libtorch_cpu</c> by name. On a machine with another libtorch on the loader's path (Debian's and Ubuntu's
-/// <c>python3-torch</c> installs one in /usr/lib), that foreign library is loaded first and TorchSharp's own
-/// <c>libLibTorchSharp</c> cannot load beside it. Loading TorchSharp's libraries first, by absolute path and
-/// dependencies first, makes every later request by name find them. A built application finds its libraries next
-/// to itself and needs none of this: there the method only initialises TorchSharp.
+/// A notebook kernel loads TorchSharp.dll from a folder it knows nothing about (a NuGet package folder, or a build
+/// output), and TorchSharp then asks the system loader for <c>libtorch_cpu</c> by name: the kernel's
+/// own search does not look where the libraries are, and on a machine with another libtorch on the loader's path
+/// (Debian's and Ubuntu's <c>python3-torch</c> installs one in /usr/lib) that foreign library is loaded first and
+/// TorchSharp's own <c>libLibTorchSharp</c> cannot load beside it. Loading TorchSharp's libraries first, by absolute
+/// path and dependencies first, makes every later request by name find them. A built application finds the same
+/// libraries through its dependency file; loading them first changes nothing there.
 /// </remarks>
 public static class TorchSetup
 {
@@ -23,41 +24,54 @@ public static class TorchSetup
     private static bool _done;
 
     /// <summary>
-    /// Loads the native libraries of the TorchSharp package in use by absolute path (when TorchSharp was loaded
-    /// from a NuGet package folder), then initialises TorchSharp's CPU backend. Safe to call more than once.
+    /// Stops with one sentence where TorchSharp has no LibTorch for this system (<see cref="TorchPlatform"/>), loads
+    /// the native libraries beside the TorchSharp.dll in use by absolute path (see <see cref="NativeLibraries"/>),
+    /// then initialises TorchSharp's CPU backend. Safe to call more than once.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">On a system TorchSharp ships no LibTorch for (macOS on Intel,
+    /// Windows or Linux on ARM): the message says so and what works instead.</exception>
     public static void Initialize()
     {
         lock (Gate)
         {
             if (_done) return;
-            foreach (var library in PackagedNativeLibraries()) NativeLibrary.Load(library);
+            TorchPlatform.EnsureSupported();
+            foreach (var library in NativeLibraries()) NativeLibrary.Load(library);
             torch.InitializeDeviceType(DeviceType.CPU);
             _done = true;
         }
     }
 
     /// <summary>
-    /// The native libraries that TorchSharp needs, in load order (dependencies first), from the NuGet packages beside
-    /// the TorchSharp package that is loaded; empty when TorchSharp was not loaded from a package folder.
+    /// The native libraries that TorchSharp needs, in load order (dependencies first), from where the TorchSharp.dll
+    /// in use lies: a build output (a project's <c>bin/</c>, which the notebooks load the library from) holds them in
+    /// <c>runtimes/&lt;rid&gt;/native/</c> beside it; a NuGet package folder (<c>…/torchsharp/&lt;version&gt;/lib/&lt;framework&gt;/</c>)
+    /// has TorchSharp's in its own <c>runtimes/&lt;rid&gt;/native/</c> and LibTorch's in the <c>libtorch-cpu-&lt;rid&gt;</c>
+    /// package beside it. Empty when neither is there (a published single-file app, a folder that lacks one).
     /// </summary>
-    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location (single-file app) means no package folder: nothing to preload.")]
-    internal static IReadOnlyList<string> PackagedNativeLibraries()
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location (single-file app) means no folder to look in: nothing to preload.")]
+    internal static IReadOnlyList<string> NativeLibraries()
     {
-        // …/packages/torchsharp/<version>/lib/<framework>/TorchSharp.dll
         var managed = Path.GetDirectoryName(typeof(torch).Assembly.Location);
-        if (string.IsNullOrEmpty(managed)) return [];
+        var rid = TorchPlatform.Current;
+        if (string.IsNullOrEmpty(managed) || rid is null) return [];
+
+        var beside = Path.Combine(managed, "runtimes", rid, "native");
+        if (InLoadOrder(beside, beside) is { } built) return built;
+
         var torchSharpHome = Path.GetFullPath(Path.Combine(managed, "..", ".."));
-        var packages = Path.GetFullPath(Path.Combine(torchSharpHome, "..", ".."));
         if (!string.Equals(Path.GetFileName(Path.GetDirectoryName(torchSharpHome)), "torchsharp", StringComparison.OrdinalIgnoreCase))
             return [];
-
-        var (rid, prefix, suffix) = Platform();
-        if (rid is null) return [];
-        var torchSharpNatives = Path.Combine(torchSharpHome, "runtimes", rid, "native");
+        var packages = Path.GetFullPath(Path.Combine(torchSharpHome, "..", ".."));
         var libtorchNatives = LibtorchNatives(packages, rid);
-        if (libtorchNatives is null || !Directory.Exists(torchSharpNatives)) return [];
+        return libtorchNatives is null ? [] : InLoadOrder(libtorchNatives, Path.Combine(torchSharpHome, "runtimes", rid, "native")) ?? [];
+    }
 
+    // LibTorch's libraries, then TorchSharp's, when every one of them exists.
+    private static List<string>? InLoadOrder(string libtorchNatives, string torchSharpNatives)
+    {
+        if (!Directory.Exists(libtorchNatives) || !Directory.Exists(torchSharpNatives)) return null;
+        var (prefix, suffix) = OperatingSystem.IsWindows() ? ("", ".dll") : OperatingSystem.IsMacOS() ? ("lib", ".dylib") : ("lib", ".so");
         string Lib(string dir, string name) => Path.Combine(dir, prefix + name + suffix);
         var inOrder = new List<string>();
         // OpenMP runtime shipped with libtorch on Linux (its file name carries a hash).
@@ -66,16 +80,7 @@ public static class TorchSetup
         inOrder.Add(Lib(libtorchNatives, "torch_cpu"));
         inOrder.Add(Lib(libtorchNatives, "torch"));
         inOrder.Add(Lib(torchSharpNatives, "LibTorchSharp"));
-        return inOrder.All(File.Exists) ? inOrder : [];
-    }
-
-    private static (string? Rid, string Prefix, string Suffix) Platform()
-    {
-        var arch = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "x64";
-        if (OperatingSystem.IsLinux()) return ($"linux-{arch}", "lib", ".so");
-        if (OperatingSystem.IsMacOS()) return ($"osx-{arch}", "lib", ".dylib");
-        if (OperatingSystem.IsWindows()) return ($"win-{arch}", "", ".dll");
-        return (null, "", "");
+        return inOrder.All(File.Exists) ? inOrder : null;
     }
 
     // The libtorch-cpu-<rid> package of the version TorchSharp was built against (its constant

@@ -45,14 +45,14 @@ public class BenchPeerTests
         { "generic", Maps("/venv/lib/libtorch_cpu.so"), "other", "no BLAS library mapped (libtorch built with BLAS_INFO=generic)" },
     };
 
-    [Theory]
+    [RequiresTheory(Tool.Python)]
     [MemberData(nameof(Samples))]
     public void TheClassifierReadsTheBlasFromMapsLines(string blasInfo, string[] maps, string kind, string library)
     {
         // blas.py needs no torch: any python3 runs it.
         var script = "import json, sys; sys.path.insert(0, sys.argv[1]); import blas; " +
                      "print(json.dumps(blas.classify(blas.mapped_files(json.loads(sys.argv[2])), sys.argv[3])))";
-        var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), "python3",
+        var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), SystemTool.Python.Require(),
             ["-c", script, Path.Combine(Repo.Root, "bench", "pytorch"), JsonSerializer.Serialize(maps), blasInfo]);
         Assert.True(exit == 0, output);
         var result = JsonNode.Parse(output)!.AsArray();
@@ -60,12 +60,11 @@ public class BenchPeerTests
         Assert.Equal(library, (string)result[1]!);
     }
 
-    [LinuxFact]
+    [RequiresFact(Tool.DebianPyTorch)]
     public void ThePeerProcessReportsTheBlasTheLoaderChoseAndTheForcedReference()
     {
         // .ci/install-deps installs both; a machine without them cannot run the peer as measured.
-        Assert.True(Directory.Exists("/usr/lib/python3/dist-packages/torch") && File.Exists("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"),
-            "Needs Debian's PyTorch and the reference BLAS beside OpenBLAS: apt-get install python3-torch libblas3 libopenblas0-pthread (bash .ci/install-deps).");
+        SystemTool.DebianPyTorch.Require();
         (string Blas, string Library) Blas(params (string, string)[] env)
         {
             var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(2), "/usr/bin/python3",

@@ -17,7 +17,7 @@ public partial class CommittedOutputsTests
 
     public static TheoryData<string> Notebooks() => new(Directory.GetFiles(Repo.Notebooks, "*.dib").Select(f => Path.GetFileNameWithoutExtension(f) + ".ipynb"));
 
-    [Theory]
+    [RequiresTheory(Tool.Chromium)]
     [MemberData(nameof(Notebooks))]
     public async Task EveryChartOutputDrawsInANotebookFrontEnd(string name)
     {
@@ -39,7 +39,7 @@ public partial class CommittedOutputsTests
     /// <c>jupyter nbconvert --to html</c> (which, like them, picks text/html over image/png) and opened with scripts
     /// off. Every chart's element must show a drawn chart in its trace's colour.
     /// </summary>
-    [Theory]
+    [RequiresTheory(Tool.Jupyter, Tool.Chromium)]
     [MemberData(nameof(Notebooks))]
     public async Task EveryChartShowsInTheHtmlExportWithScriptsOff(string name)
     {
@@ -49,9 +49,7 @@ public partial class CommittedOutputsTests
         try
         {
             var page = JupyterCommand.ToHtml(Path.Combine(Folder, name), folder);
-            var chromium = OfflineChromium.FindExecutable();
-            Assert.Null(OfflineChromium.Unavailable(chromium));
-            await using var browser = await OfflineChromium.LaunchAsync(chromium!);
+            await using var browser = await OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
             var ids = charts.Select(h => ChartId().Match(h).Groups[1].Value).ToList();
             var pictures = await browser.ShootElementsWithoutScriptsAsync(page, ids.Select(id => $"[id='{id}']").ToList(), 1600, 1000);
             foreach (var (html, picture) in charts.Zip(pictures))

@@ -97,21 +97,27 @@ public class DocSnippetTests
         Assert.Equal((15, "var x = 2;\n```\nConsole.WriteLine(x);", false), (snippets[1].Line, snippets[1].Code, snippets[1].IsFragment));
         Assert.Equal((21, true), (snippets[2].Line, snippets[2].IsFragment));
 
-        // The usings stay at the top, the rest is the body, each mapped to its markdown line.
-        var source = SnippetProject.Sources([snippets[0]], "/repo")["Snippet0.cs"];
-        Assert.StartsWith("#line 4 \"/repo/docs/x.md\"\nusing D2L.Rnn;\n\n#line default\nnamespace Snippets;", source.ReplaceLineEndings("\n"));
-        Assert.Contains("public static async Task Run(string[] args)\n    {\n#line 6 \"/repo/docs/x.md\"\nConsole.WriteLine(1);\n#line default",
+        // The usings stay at the top, the rest is the body, each mapped to its markdown line (the file's full path, in
+        // this system's form, C:\repo\docs\x.md on Windows, escaped as in a C# string).
+        var root = Path.Combine(Path.GetTempPath(), "repo");
+        var file = Path.GetFullPath(Path.Combine(root, "docs", "x.md")).Replace("\\", "\\\\");
+        var source = SnippetProject.Sources([snippets[0]], root)["Snippet0.cs"];
+        Assert.StartsWith($"#line 4 \"{file}\"\nusing D2L.Rnn;\n\n#line default\nnamespace Snippets;", source.ReplaceLineEndings("\n"));
+        Assert.Contains($"public static async Task Run(string[] args)\n    {{\n#line 6 \"{file}\"\nConsole.WriteLine(1);\n#line default",
             source.ReplaceLineEndings("\n"));
     }
 
-    /// <summary>A data folder of the test's own that links to the corpora already on disk, so a download lands in the scratch folder.</summary>
+    /// <summary>
+    /// A data folder of the test's own that links to the corpora already on disk (copies them where links are refused,
+    /// as on Windows without developer mode), so a download lands in the scratch folder.
+    /// </summary>
     private static string ScratchDataDirectory(string scratch)
     {
         var data = Directory.CreateDirectory(Path.Combine(scratch, "data")).FullName;
         var source = DataDirectory.Resolve();
         if (Directory.Exists(source))
             foreach (var file in Directory.GetFiles(source))
-                File.CreateSymbolicLink(Path.Combine(data, Path.GetFileName(file)), file);
+                FileLinks.LinkOrCopy(file, Path.Combine(data, Path.GetFileName(file)));
         return data;
     }
 }

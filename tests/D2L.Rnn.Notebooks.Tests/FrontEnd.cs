@@ -4,15 +4,13 @@ namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>
 /// A notebook output shown the way a front end shows it: its HTML placed in a page and its scripts run in the
-/// system's headless Chromium, with the CDN requests (plotly.js, require.js) answered from local copies.
+/// system's Chromium, Chrome or Edge (headless), with the CDN requests (plotly.js, require.js) answered from local copies.
 /// </summary>
 public static class FrontEnd
 {
     public static async Task<PageShot> ShootAsync(string html, int width = 900, int height = 500)
     {
-        var chromium = OfflineChromium.FindExecutable();
-        if (OfflineChromium.Unavailable(chromium) is { } reason) throw new InvalidOperationException(reason + ": run .ci/install-deps.");
-        await using var browser = await OfflineChromium.LaunchAsync(chromium!);
+        await using var browser = await OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
         return await browser.ShootAsync(html, width, height);
     }
 

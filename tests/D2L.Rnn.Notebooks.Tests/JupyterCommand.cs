@@ -1,12 +1,11 @@
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>Runs the system's <c>jupyter</c> with every folder of its own (kernels, config, data, runtime) under one folder, never the home folder.</summary>
+/// <summary>Runs the system's <c>jupyter</c> (the first on PATH) with every folder of its own (kernels, config, data, runtime) under one folder, never the home folder.</summary>
 public static class JupyterCommand
 {
     public static (int Exit, string Log) Run(string home, string cwd, string[] args, params (string, string)[] env)
     {
-        var jupyter = new[] { "/usr/bin/jupyter", "/usr/local/bin/jupyter" }.FirstOrDefault(File.Exists) ?? "jupyter";
-        return Processes.Run(cwd, TimeSpan.FromMinutes(25), jupyter, args,
+        return Processes.Run(cwd, TimeSpan.FromMinutes(25), SystemTool.Jupyter.Require(), args,
         [
             ("JUPYTER_PATH", home), ("JUPYTER_CONFIG_DIR", Path.Combine(home, "config")),
             ("JUPYTER_DATA_DIR", Path.Combine(home, "data")), ("JUPYTER_RUNTIME_DIR", Path.Combine(home, "runtime")),

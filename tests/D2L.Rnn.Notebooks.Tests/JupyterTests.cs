@@ -9,7 +9,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
 {
     public static TheoryData<string> Notebooks() => [JupyterRun.Lecture, JupyterRun.Homework];
 
-    [Theory]
+    [RequiresTheory(Tool.Jupyter)]
     [MemberData(nameof(Notebooks))]
     public void RunsEveryCellWithoutAnError(string name)
     {
@@ -22,7 +22,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => e!.ToJsonString())));
     }
 
-    [Fact]
+    [RequiresFact(Tool.Jupyter)]
     public void TheLecturePrintsItsShapesAndEpochLines()
     {
         var text = Stdout(JupyterRun.Lecture);
@@ -33,7 +33,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
         Assert.Matches(@"(?m)^time traveller.{50}$", text);
     }
 
-    [Fact]
+    [RequiresFact(Tool.Jupyter)]
     public void TheHomeworkPrintsItsCorpusAndEveryModel()
     {
         var text = Stdout(JupyterRun.Homework);
@@ -47,7 +47,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
         }
     }
 
-    [Theory]
+    [RequiresTheory(Tool.Jupyter)]
     [MemberData(nameof(Notebooks))]
     public void ShowsItsChartsAndTheTrainingChartWithItsFinalFrame(string name)
     {
@@ -66,7 +66,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
     /// update_display_data with the same id, and front ends (JupyterLab, classic Jupyter, nbclient) replace that
     /// output in place.
     /// </summary>
-    [Fact]
+    [RequiresFact(Tool.Jupyter)]
     public void TheLiveChartIsRedrawnInPlaceThroughUpdateDisplayData()
     {
         var messages = run.Messages(JupyterRun.Lecture);
@@ -82,13 +82,11 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
         Assert.Equal(updates.Count, training.Count(m => m.Type == "update_display_data" && m.Content.Contains("Plotly.newPlot")));
     }
 
-    [Fact]
+    [RequiresFact(Tool.Jupyter, Tool.Chromium)]
     public async Task TheHtmlExportDrawsTheChartInABrowser()
     {
         Assert.True(run.HtmlExport.Exit == 0, Tail(run.HtmlExport.Log));
-        var chromium = NotebookRunner.OfflineChromium.FindExecutable();
-        Assert.Null(NotebookRunner.OfflineChromium.Unavailable(chromium));
-        await using var browser = await NotebookRunner.OfflineChromium.LaunchAsync(chromium!);
+        await using var browser = await NotebookRunner.OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
         var shot = await browser.ShootFileAsync(run.LectureHtml, 1000, 700);
         File.WriteAllBytes(Path.Combine(run.Scratch, "nbconvert-html.png"), shot.Png);
         FrontEnd.AssertDrawn(shot, "nbconvert --to html");

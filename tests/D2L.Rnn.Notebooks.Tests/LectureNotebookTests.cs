@@ -140,7 +140,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         Assert.True(redrawing <= 0.1 * training, $"{redraws} redraws took {redrawing:F3} s of {training:F1} s of training");
     }
 
-    [Fact]
+    [RequiresFact(Tool.Chromium)]
     public async Task TheLiveChartOutputDrawsInANotebookFrontEnd()
     {
         var chart = run.Section("## 7.").SelectMany(r => r.Outputs).Single(o => o.Html.Contains("Plotly.newPlot"));
@@ -163,7 +163,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
         Assert.True(html.Length > 1_000_000, "plotly.js should be inlined");
     }
 
-    [Fact]
+    [RequiresFact(Tool.Chromium)]
     public async Task TheStandaloneChartDrawsOffline()
     {
         var shot = await FrontEnd.ShootAsync(File.ReadAllText(run.ChartFile));

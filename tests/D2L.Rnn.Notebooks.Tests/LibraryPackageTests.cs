@@ -137,12 +137,12 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
 
             // The engine restores `#r "nuget: D2L.Rnn"` into the scratch package cache too, never into the user's
             // (where a stale 0.1.0 would shadow every later pack). The engine itself is a tool package that
-            // `dotnet tool run` looks up in that cache: link it there. (Tests of this assembly run one at a time,
-            // so changing this process's environment for the run is safe.)
+            // `dotnet tool run` looks up in that cache: link it there (copy it where links are refused). (Tests of this
+            // assembly run one at a time, so changing this process's environment for the run is safe.)
             Directory.CreateDirectory(NuGetCache);
             var toolLink = Path.Combine(NuGetCache, "microsoft.dotnet-interactive");
             if (!Directory.Exists(toolLink))
-                Directory.CreateSymbolicLink(toolLink, Path.Combine(UserPackagesFolder.Value, "microsoft.dotnet-interactive"));
+                FileLinks.LinkOrCopyFolder(Path.Combine(UserPackagesFolder.Value, "microsoft.dotnet-interactive"), toolLink);
             var environment = SampleEnvironment();
             var saved = environment.Select(e => (e.Item1, Environment.GetEnvironmentVariable(e.Item1))).ToList();
             List<CellResult> results;
@@ -173,7 +173,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
     /// samples/PyTorchWeights: trains, saves gru.pt, which PyTorch loads strictly into the children of d2l's RNNModel
     /// (<c>rnn = nn.GRU(28, 256)</c>, <c>linear = nn.Linear(256, 28)</c>); a second run continues from that file.
     /// </summary>
-    [Fact]
+    [RequiresFact(Tool.PyTorch)]
     public void ThePyTorchWeightsSampleWritesAFilePyTorchLoadsAndContinuesFromIt()
     {
         Repo.UseSharedDataWhenPresent();
@@ -187,8 +187,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
             Assert.Contains("saved gru.pt", output);
             var first = Perplexity(output);
 
-            var python = Environment.GetEnvironmentVariable("D2L_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
-            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(2), python, ["-c", """
+            (exit, output) = Processes.Run(dir, TimeSpan.FromMinutes(2), SystemTool.PyTorch.Require(), ["-c", """
                 import torch
                 from torch import nn
                 net = nn.Module()
@@ -247,7 +246,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
     private string WithRepoPath(string text)
     {
         Assert.Contains(Placeholder, text);
-        return text.Replace(PackagesPlaceholder, scratch.Packages).Replace(Placeholder, Repo.Root.TrimEnd('/'));
+        return text.Replace(PackagesPlaceholder, scratch.Packages).Replace(Placeholder, Path.TrimEndingDirectorySeparator(Repo.Root));
     }
 
     private static void AssertTrainedAndPredicted(int exit, string output)
@@ -296,7 +295,7 @@ public class LibraryPackageTests(ScratchPackage scratch) : IClassFixture<Scratch
         if (!string.IsNullOrWhiteSpace(env)) return env;
         var (exit, output) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(1), "dotnet", ["nuget", "locals", "global-packages", "--list"]);
         Assert.True(exit == 0, output);
-        return Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value.TrimEnd('/');
+        return Path.TrimEndingDirectorySeparator(Regex.Match(output, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline).Groups[1].Value);
     });
 
     /// <summary>libLibTorchSharp.so for linux-x64 exactly as TorchSharp 0.107.0 ships it; null elsewhere.</summary>

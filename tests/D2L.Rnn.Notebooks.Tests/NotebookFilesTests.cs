@@ -17,6 +17,32 @@ public class NotebookFilesTests
         Assert.Equal(dib.Select(c => (c.Kind, c.KernelName, c.Source)), ipynb.Select(c => (c.Kind, c.KernelName, c.Source)));
     }
 
+    /// <summary>
+    /// The setup every notebook starts with, unchanged (docs/notebooks.md shows it): the library built, TorchSharp's
+    /// managed package alone (LibTorch is the one package for this machine that the build restored; TorchSharp-cpu would
+    /// restore every platform's), the library, and its setup.
+    /// </summary>
+    public static readonly string[] SetupCells =
+    [
+        "#load \"build-library.csx\"",
+        """
+        #r "nuget: TorchSharp, 0.107.0"
+        #r "../lib/D2L.Rnn.Notebooks/bin/Release/net10.0/D2L.Rnn.dll"
+        #r "../lib/D2L.Rnn.Notebooks/bin/Release/net10.0/D2L.Rnn.Notebooks.dll"
+        D2L.Rnn.Notebooks.NotebookSetup.Initialize();
+        """,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void EveryNotebookStartsWithTheSetupCells(string name)
+    {
+        var code = NotebookFile.Read(Path.Combine(Repo.Notebooks, name + ".dib")).Where(c => c.IsCode).Take(2).Select(c => c.Source.Trim());
+        Assert.Equal(SetupCells.Select(c => c.ReplaceLineEndings("\n").Trim()), code);
+        var guide = File.ReadAllText(Path.Combine(Repo.Root, "docs", "notebooks.md")).ReplaceLineEndings("\n");
+        Assert.All(SetupCells, c => Assert.Contains("```\n" + c.ReplaceLineEndings("\n").Trim() + "\n```", guide));
+    }
+
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void TheIpynbOutputsComeFromARunOfTheCurrentCells(string name)

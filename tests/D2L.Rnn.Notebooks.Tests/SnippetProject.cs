@@ -26,7 +26,7 @@ public sealed partial class SnippetProject(string folder, IReadOnlyList<DocSnipp
         var table = new StringBuilder();
         for (var i = 0; i < snippets.Count; i++)
         {
-            files[$"Snippet{i}.cs"] = SnippetFile(snippets[i], i, Path.Combine(repoRoot, snippets[i].File));
+            files[$"Snippet{i}.cs"] = SnippetFile(snippets[i], i, Path.GetFullPath(Path.Combine(repoRoot, snippets[i].File)));
             table.AppendLine($"    [\"{i}\"] = Snippets.Snippet{i}.Run,");
         }
         files["Program.cs"] = $$"""

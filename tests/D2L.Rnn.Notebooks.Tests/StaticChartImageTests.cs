@@ -7,14 +7,12 @@ namespace D2L.Rnn.Notebooks.Tests;
 [Trait("Category", "Slow")]
 public class StaticChartImageTests
 {
-    [Fact]
+    [RequiresFact(Tool.Chromium)]
     public async Task ThePictureShowsWithScriptsOffAndGivesWayToTheInteractiveChart()
     {
         var html = PerplexityChart.ToNotebookHtml(PerplexityChart.Create(ChartHtmlTemplateTests.Curve(30, 40)));
         var id = Regex.Match(html, "<div id=\"([0-9a-f-]{36})\"").Groups[1].Value;
-        var chromium = OfflineChromium.FindExecutable();
-        Assert.Null(OfflineChromium.Unavailable(chromium));
-        await using var browser = await OfflineChromium.LaunchAsync(chromium!);
+        await using var browser = await OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
         var picture = await browser.ShootAsync(html, 1600, 1000, chartOnly: true);
         Assert.True(picture.Drawn, picture.ToString());
         var embedded = StaticChartImage.Embed(html, picture.Png);

@@ -5,7 +5,10 @@ using D2L.Rnn;
 
 namespace D2L.Rnn.Tests;
 
-/// <summary>The downloader against a real HTTP server on loopback.</summary>
+/// <summary>
+/// The downloader against a real HTTP server on loopback. The server listens on <c>http://localhost:PORT/</c>: Windows
+/// lets any user listen there, but refuses an address such as 127.0.0.1 without a URL reservation made as administrator.
+/// </summary>
 public sealed class DownloadTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("d2l-dl-").FullName;
@@ -16,7 +19,7 @@ public sealed class DownloadTests : IDisposable
 
     public DownloadTests()
     {
-        _prefix = $"http://127.0.0.1:{FreePort()}/";
+        _prefix = $"http://localhost:{FreePort()}/";
         _server.Prefixes.Add(_prefix);
         _server.Start();
         _ = Task.Run(async () =>
@@ -76,7 +79,7 @@ public sealed class DownloadTests : IDisposable
     [Fact]
     public void AnUnreachableHostGivesOneClearErrorNamingFileUrlAndPlace()
     {
-        var corpus = new CorpusSource("timemachine.txt", new Uri($"http://127.0.0.1:{FreePort()}/timemachine.txt"), CorpusSource.TimeMachine.Sha1);
+        var corpus = new CorpusSource("timemachine.txt", new Uri($"http://localhost:{FreePort()}/timemachine.txt"), CorpusSource.TimeMachine.Sha1);
         var e = Assert.Throws<CorpusNotFoundException>(() => CorpusFiles.Locate(corpus, dataDirectory: _dir));
         Assert.Contains("timemachine.txt", e.Message);
         Assert.Contains(corpus.Url.ToString(), e.Message);

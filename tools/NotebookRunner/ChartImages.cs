@@ -4,7 +4,7 @@ namespace NotebookRunner;
 /// Adds to every chart output a PNG of its final frame, inside its HTML (<see cref="StaticChartImage"/>) and beside it
 /// (<c>image/png</c>): a page that runs no scripts (GitHub's notebook preview, an HTML export) shows the image, a
 /// notebook front end the live chart; a front end that shows only safe types for an untrusted notebook (classic
-/// Jupyter) picks the PNG. Drawn in the system's Chromium with plotly.js and require.js served locally.
+/// Jupyter) picks the PNG. Drawn in the system's Chromium, Chrome or Edge with plotly.js and require.js served locally.
 /// </summary>
 public static class ChartImages
 {

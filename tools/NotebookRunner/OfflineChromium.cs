@@ -3,19 +3,16 @@ using Microsoft.Playwright;
 namespace NotebookRunner;
 
 /// <summary>
-/// The system's headless Chromium, driven through Playwright, with the network replaced by local files: what a
-/// notebook front end would fetch from a CDN (plotly.js, require.js) is answered from copies on this machine,
-/// everything else is refused. Used to draw chart outputs as images and to check that they draw.
+/// The system's Chromium, Chrome or Edge (<see cref="Browsers"/>), headless and driven through Playwright, with the
+/// network replaced by local copies: what a notebook front end would fetch from a CDN (plotly.js, require.js) is
+/// answered from copies this program carries, everything else is refused. Used to draw chart outputs as images and
+/// to check that they draw.
 /// </summary>
 public sealed class OfflineChromium : IAsyncDisposable
 {
-    /// <summary>Where Debian's libjs-requirejs puts require.js.</summary>
-    public const string RequireJsFile = "/usr/share/javascript/requirejs/require.min.js";
-
     private const string PageUrl = "https://notebook.invalid/output.html";
     // A drawn line or bar trace, or a drawn heat map.
     private const string DrawnTrace = ".js-plotly-plot .main-svg .trace, .js-plotly-plot .main-svg .hm";
-    private static readonly string[] Executables = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
@@ -26,13 +23,13 @@ public sealed class OfflineChromium : IAsyncDisposable
         _browser = browser;
     }
 
-    /// <summary>The first installed Chromium of the usual places, or null.</summary>
-    public static string? FindExecutable() => Executables.FirstOrDefault(File.Exists);
+    /// <summary>The first Chromium, Chrome or Edge found on PATH or where its installer puts it, or null.</summary>
+    public static string? FindExecutable() => Browsers.Find();
 
-    /// <summary>Why charts cannot be drawn here (no Chromium, no require.js), or null when they can.</summary>
+    /// <summary>Why charts cannot be drawn with <paramref name="executable"/> (none given, or no such file), or null when they can.</summary>
     public static string? Unavailable(string? executable) =>
-        executable is null || !File.Exists(executable) ? "Chromium is not installed (Debian: apt-get install chromium)"
-        : !File.Exists(RequireJsFile) ? $"require.js is not installed at {RequireJsFile} (Debian: apt-get install libjs-requirejs)"
+        executable is null ? $"no Chromium, Chrome or Edge on PATH ({string.Join(", ", Browsers.NamesOnPath)}) or where their installers put them; {Browsers.InstallHint}"
+        : !File.Exists(executable) ? $"no browser at {executable}"
         : null;
 
     public static async Task<OfflineChromium> LaunchAsync(string executable)
@@ -144,7 +141,7 @@ public sealed class OfflineChromium : IAsyncDisposable
         else if (uri.Host == "cdnjs.cloudflare.com" && uri.AbsolutePath.StartsWith("/ajax/libs/require.js/") && uri.AbsolutePath.EndsWith("/require.min.js"))
         {
             shot.Served.Add(url);
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/javascript; charset=utf-8", Path = RequireJsFile });
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/javascript; charset=utf-8", Body = RequireJs.Value });
         }
         else
         {
@@ -162,6 +159,16 @@ public sealed class OfflineChromium : IAsyncDisposable
         var assembly = typeof(Plotly.NET.GenericChart).Assembly;
         var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith($"plotly-{PlotlyJsVersion}.min.js"));
         using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    });
+
+    // require.js 2.3.8 from the npm package requirejs (MIT; requirejs/LICENSE), embedded at build: it answers a request
+    // for any version, as every 2.x loads the same AMD modules.
+    private static readonly Lazy<string> RequireJs = new(() =>
+    {
+        using var stream = typeof(OfflineChromium).Assembly.GetManifestResourceStream("NotebookRunner.require.js")
+            ?? throw new InvalidOperationException("require.js is not embedded in NotebookRunner.");
+        using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     });
 

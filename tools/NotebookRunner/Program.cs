@@ -16,7 +16,7 @@ var timeoutOption = new Option<double>("--cell-timeout-minutes")
 };
 var chromiumOption = new Option<string?>("--chromium")
 {
-    Description = "The Chromium that draws the static chart images (default: /usr/bin/chromium, if installed).",
+    Description = "The Chromium, Chrome or Edge that draws the static chart images (default: the first found on PATH or where its installer puts it).",
 };
 var root = new RootCommand(
     "Runs every cell of a notebook in the real .NET Interactive engine (dotnet-interactive stdio, the engine VS Code " +

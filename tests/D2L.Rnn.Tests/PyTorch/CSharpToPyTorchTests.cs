@@ -14,7 +14,7 @@ public sealed class CSharpToPyTorchTests(CSharpExport export, ITestOutputHelper 
 
     public static TheoryData<string> Names => PyTorchCase.Names;
 
-    [Theory]
+    [RequiresTheory(Tool.PyTorch)]
     [MemberData(nameof(Names))]
     public void PyTorchLoadsTheWeightsAndComputesTheSameScoresStateAndText(string name)
     {

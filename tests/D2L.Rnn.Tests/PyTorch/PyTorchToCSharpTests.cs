@@ -35,7 +35,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         return model;
     }
 
-    [Fact]
+    [RequiresFact(Tool.PyTorch)]
     public void PyTorchBuiltD2lsVocabularyAsTheLibraryDoes()
     {
         var vocab = PyTorchCase.Corpus.Vocab;
@@ -43,7 +43,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         Assert.Equal(PyTorchCase.VocabSize, vocab.Count);
     }
 
-    [Theory]
+    [RequiresTheory(Tool.PyTorch)]
     [MemberData(nameof(Names))]
     public void TheLoadedModelHoldsPyTorchsWeightsAndGivesItsScoresAndState(string name)
     {
@@ -66,7 +66,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         output.WriteLine($"{name}: {string.Join(", ", differences)}");
     }
 
-    [Fact]
+    [RequiresFact(Tool.PyTorch)]
     public void PyTorchsFileOfAnotherConfigurationIsRefusedWithWhatDoesNotFit()
     {
         using var oneLayer = new RNNModel(PyTorchCase.Named("lstm").Config);
@@ -78,7 +78,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         Assert.Contains("mis-shaped: rnn.weight_ih_l0 (file [128, 28], model [384, 28])", message);
     }
 
-    [Theory]
+    [RequiresTheory(Tool.PyTorch)]
     [InlineData("whole-model.pt", "contains the entire model")]  // torch.save(net)
     [InlineData("nested.pt", "entries that are not tensors: ")]  // torch.save({"model": net.state_dict(), "epoch": 3})
     [InlineData("legacy.pt", "old PyTorch format")]              // _use_new_zipfile_serialization=False
@@ -90,7 +90,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
         Assert.Contains("torch.save(model.state_dict(), path)", message);
     }
 
-    [Theory]
+    [RequiresTheory(Tool.PyTorch)]
     [MemberData(nameof(PathsAndNames))]
     public void OneMinibatchGivesPyTorchsLossGradientsAndClippedSgdStep(TrainingPath path, string name)
     {
@@ -130,7 +130,7 @@ public sealed class PyTorchToCSharpTests(PyTorchExport export, ITestOutputHelper
                          $"norm {norm:E2}, after the step {worstStep:E2} absolute (the step moved weights by up to {largestMove:E2})");
     }
 
-    [Theory]
+    [RequiresTheory(Tool.PyTorch)]
     [MemberData(nameof(Names))]
     public void GreedyPredictionWritesPyTorchsTextCharacterForCharacter(string name)
     {
