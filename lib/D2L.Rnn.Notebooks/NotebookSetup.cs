@@ -19,15 +19,20 @@ public static class NotebookSetup
     /// repository's <c>data/</c> folder unless <c>D2L_DATA_DIR</c> says otherwise.
     /// Finally starts making the live chart's HTML templates in the background: Plotly.NET's first chart costs
     /// about 2 s, which would otherwise be paid by the first redraw during training.
+    /// In a file-based app (outside a notebook cell) the same call loads TorchSharp and points at the data, and leaves
+    /// TorchSharp's threads and the templates alone: neither is needed there.
     /// </summary>
     public static void Initialize()
     {
         if (_done) return;
         AssemblyLoadContext.Default.Resolving += UseLoadedFSharpCore;
         TorchSetup.Initialize();
-        TorchSharp.torch.set_num_threads(1);
         Repository.UseDataDirectory();
-        _ = Task.Run(ChartHtmlTemplate.Prepare);
+        if (NotebookKernel.IsRunningCell)
+        {
+            TorchSharp.torch.set_num_threads(1);
+            _ = Task.Run(ChartHtmlTemplate.Prepare);
+        }
         _done = true;
     }
 
