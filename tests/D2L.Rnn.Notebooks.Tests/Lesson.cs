@@ -29,12 +29,6 @@ public sealed record Lesson(string Name)
     /// </summary>
     public int[] Seeds { get; init; } = [];
 
-    /// <summary>
-    /// How far apart the app's numbers and the notebook's may be, relative (the app runs TorchSharp on every core, the
-    /// notebook on one, which rounds floating-point sums differently); 0: the same text.
-    /// </summary>
-    public double AppTolerance { get; init; }
-
     /// <summary>What differs from run to run and is not compared (timings), besides <see cref="Lessons.Timings"/>.</summary>
     public string[] Timings { get; init; } = [];
 

@@ -82,11 +82,13 @@ public sealed record EngineRun(Lesson Lesson, List<CellResult> Results, string A
     public string Printed(string heading) => string.Concat(Section(heading).Select(r => r.StandardOutput));
 
     /// <summary>
-    /// The lines the notebook printed, but those of the setup cells that its app leaves out (the library build): what
-    /// the app must print too.
+    /// The lines the notebook printed and the plain text of the values it displayed (such as a prediction a cell ends
+    /// with), in order, but those of the setup cells that its app leaves out (the library build): what the app must
+    /// print too.
     /// </summary>
-    public List<string> Lines => Results.Where(r => !FileBasedApp.IsSetupOnly(r.Cell))
-        .SelectMany(r => r.StandardOutput.Split('\n')).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+    public List<string> Lines => Results.Where(r => !FileBasedApp.IsSetupOnly(r.Cell)).SelectMany(r => r.Outputs)
+        .Select(o => o.Kind == "stdout" ? o.Text : o.Kind == "display" && !ChartImages.IsChart(o) && o.Plain.Length > 0 ? o.Plain + "\n" : "")
+        .SelectMany(t => t.Split('\n')).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
 
     /// <summary>The chart outputs, in order.</summary>
     public List<CellOutput> Charts => Results.SelectMany(r => r.Outputs).Where(ChartImages.IsChart).ToList();
