@@ -48,8 +48,15 @@ public static class ChartStyle
             ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.02, ["yanchor"] = "bottom",
         });
 
-    /// <summary>Shows <paramref name="chart"/> as an output of the running cell (plotly.js through require.js).</summary>
-    public static void Show(GenericChart chart) => LiveOutput.ShowHtml(PerplexityChart.ToNotebookHtml(chart));
+    /// <summary>
+    /// Shows <paramref name="chart"/> as an output of the running cell (plotly.js through require.js); outside a
+    /// notebook, writes it to a standalone HTML file and prints where (<see cref="AppOutput.WriteChart"/>).
+    /// </summary>
+    public static void Show(GenericChart chart)
+    {
+        if (NotebookKernel.IsRunningCell) LiveOutput.ShowHtml(PerplexityChart.ToNotebookHtml(chart));
+        else AppOutput.WriteChart(chart);
+    }
 
     /// <summary>Sets one property of the chart's layout as plotly.js names it (for what Plotly.NET's C# API lacks).</summary>
     public static GenericChart WithLayoutProperty(GenericChart chart, string name, object value)

@@ -1,5 +1,3 @@
-using Microsoft.DotNet.Interactive;
-
 namespace D2L.Rnn.Notebooks;
 
 /// <summary>Settings a notebook reads from its environment, so a headless run can be shortened.</summary>
@@ -23,7 +21,7 @@ public static class NotebookSettings
     /// <summary>
     /// Where a notebook writes <paramref name="relativePath"/>: under <c>$D2L_OUTPUT_DIR</c> when set (tests use a
     /// temporary folder), else under the <c>artifacts/</c> folder of the repository above <paramref name="start"/>
-    /// (default: the current directory), else under <c>./artifacts</c>.
+    /// (default: <see cref="Repository.DefaultStart"/>), else under <c>./artifacts</c>.
     /// </summary>
     public static string OutputPath(string relativePath, string? start = null)
     {
@@ -33,9 +31,17 @@ public static class NotebookSettings
         return Path.GetFullPath(Path.Combine(folder, relativePath));
     }
 
+    /// <summary>The environment variable that sets the random seed of a notebook that reads <see cref="Seed"/>.</summary>
+    public const string SeedVariable = "D2L_SEED";
+
+    /// <summary><c>$D2L_SEED</c> when it is set to a whole number, else <paramref name="defaultSeed"/>: draw other random data.</summary>
+    public static int Seed(int defaultSeed) =>
+        int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var seed) ? seed : defaultSeed;
+
     /// <summary>
-    /// Cancelled when the user interrupts the running cell (the notebook's stop button); training then stops
-    /// at the next minibatch and keeps what it has learned.
+    /// Cancelled when the user interrupts the running cell (the notebook's stop button) or, in a file-based app,
+    /// presses Ctrl+C (a second Ctrl+C ends the program); training then stops at the next minibatch and keeps what it
+    /// has learned.
     /// </summary>
-    public static CancellationToken CellCancellation => KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None;
+    public static CancellationToken CellCancellation => NotebookKernel.IsRunningCell ? NotebookKernel.CellCancellation : AppOutput.Cancellation;
 }

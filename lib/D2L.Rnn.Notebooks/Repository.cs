@@ -7,10 +7,18 @@ namespace D2L.Rnn.Notebooks;
 /// </summary>
 public static class Repository
 {
-    /// <summary>The repository root above <paramref name="start"/> (default: the current directory), or null.</summary>
+    /// <summary>
+    /// Where the search for the repository starts by default: the folder of a file-based app's <c>.cs</c> file
+    /// (<c>dotnet run notebooks/X.cs</c> may run from any folder), else the current directory (a notebook kernel's is
+    /// the notebook's folder).
+    /// </summary>
+    public static string DefaultStart =>
+        AppContext.GetData("EntryPointFileDirectoryPath") as string is { Length: > 0 } app ? app : Environment.CurrentDirectory;
+
+    /// <summary>The repository root above <paramref name="start"/> (default: <see cref="DefaultStart"/>), or null.</summary>
     public static string? FindRoot(string? start = null)
     {
-        for (var dir = new DirectoryInfo(start ?? Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(start ?? DefaultStart); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
         return null;
     }

@@ -15,7 +15,7 @@ public partial class CommittedOutputsTests
     public static string Folder =>
         Environment.GetEnvironmentVariable("D2L_CHECK_NOTEBOOKS_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Repo.Notebooks;
 
-    public static TheoryData<string> Notebooks() => new(Directory.GetFiles(Repo.Notebooks, "*.dib").Select(f => Path.GetFileNameWithoutExtension(f) + ".ipynb"));
+    public static TheoryData<string> Notebooks() => new(Lessons.All.Select(l => l.Name + ".ipynb"));
 
     [RequiresTheory(Tool.Chromium)]
     [MemberData(nameof(Notebooks))]

@@ -4,75 +4,36 @@ using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>Runs notebooks/homework8-shakespeare.dib in the real engine with a small budget (1 epoch, 260,000 characters:
-/// 60,000 to train on, 100,000 to validate and 100,000 to test).</summary>
-public sealed class HomeworkNotebookRun : IAsyncLifetime
-{
-    public static string Dib => Path.Combine(Repo.Notebooks, "homework8-shakespeare.dib");
-
-    public List<CellResult> Results { get; private set; } = [];
-
-    /// <summary>Where the notebook writes its models (D2L_OUTPUT_DIR), outside the checkout.</summary>
-    public string OutputFolder { get; } = Repo.NewScratchFolder("homework");
-
-    public async Task InitializeAsync()
-    {
-        Repo.UseSharedDataWhenPresent();
-        Environment.SetEnvironmentVariable("D2L_EPOCHS", "1");
-        Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", "260000");
-        Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", OutputFolder);
-        try
-        {
-            Results = await NotebookRun.RunAsync(Dib, TimeSpan.FromMinutes(20));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("D2L_EPOCHS", null);
-            Environment.SetEnvironmentVariable("D2L_MAX_TOKENS", null);
-            Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", null);
-        }
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(OutputFolder, recursive: true);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The results of the code cells of the section whose heading starts with <paramref name="heading"/>.</summary>
-    public List<CellResult> Section(string heading) => NotebookSections.Of(Dib, Results, heading);
-
-    /// <summary>What the code cells of that section printed.</summary>
-    public string Output(string heading) => string.Concat(Section(heading).Select(r => r.StandardOutput));
-}
-
+/// <summary>
+/// What only the homework shows, beyond what <see cref="LessonNotebookTests"/> checks of every lesson: its run in the
+/// engine on the lesson's test budget (1 epoch, 260,000 characters: 60,000 to train on, 100,000 to validate and 100,000
+/// to test), shared with the other tests of the lessons.
+/// </summary>
 [Trait("Category", "Slow")]
-public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<HomeworkNotebookRun>
+[Collection(LessonCollection.Name)]
+public class HomeworkNotebookTests(LessonRuns runs)
 {
+    private Task<EngineRun> Run() => runs.Engine(Lessons.Named("homework8-shakespeare"));
+
     private static readonly string[] Models = ["RNN", "GRU", "LSTM", "LSTM, 2 layers"];
     private const string Training = "## Four models, one budget";
     private const string Sweep = "## Part 1: the settings";
 
     [Fact]
-    public void EveryCellSucceeds()
+    public async Task SplitsTheTextIntoTrainingValidationAndTheLast100000ForTesting()
     {
-        Assert.All(run.Results, r => Assert.True(r.Succeeded, r.Error));
-        Assert.Equal(NotebookFile.Read(HomeworkNotebookRun.Dib).Count(c => c.IsCode), run.Results.Count);
-    }
-
-    [Fact]
-    public void SplitsTheTextIntoTrainingValidationAndTheLast100000ForTesting()
-    {
-        var output = run.Output("## The corpus");
+        var run = await Run();
+        var output = run.Printed("## The corpus");
         Assert.Contains("260,000 characters, vocabulary of 28", output);
         Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", output);
     }
 
     [Fact]
-    public void TrainsFourModelsUnderOneBudgetOnTheFastPathOnOneChart()
+    public async Task TrainsFourModelsUnderOneBudgetOnTheFastPathOnOneChart()
     {
-        Assert.Contains("1 epochs each, Adam at 0.002, θ = 1", run.Output(Training));
-        var best = BestValidation(run.Output(Training));
+        var run = await Run();
+        Assert.Contains("1 epochs each, Adam at 0.002, θ = 1", run.Printed(Training));
+        var best = BestValidation(run.Printed(Training));
         Assert.Equal(Models, best.Keys);
         Assert.All(best.Values, p => Assert.InRange(p, 4, 22)); // one epoch on 60,000 characters; a uniform guess is 28
         var chart = Assert.Single(run.Section(Training).SelectMany(r => r.Outputs), o => o.Html.Contains("Plotly.newPlot"));
@@ -80,10 +41,11 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void TheCalculatorGivesEachModelsKeptValidationPerplexityAndReloadsItExactly()
+    public async Task TheCalculatorGivesEachModelsKeptValidationPerplexityAndReloadsItExactly()
     {
-        var best = BestValidation(run.Output(Training));
-        var table = run.Output("## A perplexity calculator");
+        var run = await Run();
+        var best = BestValidation(run.Printed(Training));
+        var table = run.Printed("## A perplexity calculator");
         foreach (var name in Models)
         {
             var m = Regex.Match(table, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$");
@@ -94,7 +56,7 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
             Assert.Equal(valid / train, ratio, 2);
         }
 
-        var saved = run.Output("## Saving");
+        var saved = run.Printed("## Saving");
         foreach (var name in Models)
         {
             var m = Regex.Match(saved, $@"(?m)^{Regex.Escape(name)}\s+(\S+\.ckpt) \(letters-only\): reloaded validation perplexity ([\d.]+) \(before saving ([\d.]+)\)");
@@ -107,9 +69,10 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void Generates200CharactersFromBrutusWithEveryModel()
+    public async Task Generates200CharactersFromBrutusWithEveryModel()
     {
-        var output = run.Output("## Writing");
+        var run = await Run();
+        var output = run.Printed("## Writing");
         foreach (var name in Models)
         foreach (var how in new[] { "argmax", "sampled" })
         {
@@ -120,9 +83,10 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
     }
 
     [Fact]
-    public void SweepsEverySettingTheHomeworkNamesInOneTableAndOneChartScoredOnValidation()
+    public async Task SweepsEverySettingTheHomeworkNamesInOneTableAndOneChartScoredOnValidation()
     {
-        var rows = Regex.Matches(run.Output(Sweep), @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
+        var run = await Run();
+        var rows = Regex.Matches(run.Printed(Sweep), @"(?m)^(hidden units|embedding length|clipping θ|learning rate|epochs)\s+(\S+)\s+(?:([\d.]+)\s+([\d.]+)\s+([\d.]+)|diverged.*)\s*$");
         var settings = rows.GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToList());
         Assert.Equal(["64", "128", "256", "512"], settings["hidden units"]);
         Assert.Equal(["one-hot", "8", "32"], settings["embedding length"]);
@@ -137,22 +101,24 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         var byEpochs = rows.Where(m => m.Groups[1].Value == "epochs").Select(m => Number(m.Groups[3].Value)).ToList();
         Assert.True(byEpochs[0] > byEpochs[2], string.Join(", ", byEpochs));
         Assert.Single(run.Section(Sweep).SelectMany(r => r.Outputs), o => o.Html.Contains("Plotly.newPlot"));
-        Assert.Matches(@"(?m)^best learning rate: \S+", run.Output(Sweep));
+        Assert.Matches(@"(?m)^best learning rate: \S+", run.Printed(Sweep));
     }
 
     [Fact]
-    public void TheBestRunKeepsItsBestValidationEpochAndWrites200Characters()
+    public async Task TheBestRunKeepsItsBestValidationEpochAndWrites200Characters()
     {
-        var output = run.Output("## How low");
+        var run = await Run();
+        var output = run.Printed("## How low");
         Assert.Matches(@"(?m)^best run: (RNN|GRU|LSTM|LSTM, 2 layers), 2 epochs, lr \S+, θ \S+", output);
         Assert.Matches(@"(?m)^kept epoch [12]: validation perplexity [\d.]+", output);
         Assert.Matches(@"(?m)^but brutus is an honorable man.{200}\s*$", output);
     }
 
     [Fact]
-    public void TheNGramMlpsTrainUnderTheSameOptionsAndTheTestSetIsScoredOnceForEveryModel()
+    public async Task TheNGramMlpsTrainUnderTheSameOptionsAndTheTestSetIsScoredOnceForEveryModel()
     {
-        var mlps = run.Output("## Part 3");
+        var run = await Run();
+        var mlps = run.Printed("## Part 3");
         var mlpBest = new Dictionary<string, double>();
         foreach (var encoding in new[] { "Sequential", "BagOfCharacters" })
         {
@@ -160,10 +126,10 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
             Assert.True(m.Success, mlps);
             mlpBest[$"MLP, {encoding}"] = Number(m.Groups[1].Value);
         }
-        var baseline = Number(Regex.Match(run.Output("## Part 3"), @"test accuracy ([\d.]+) ?%").Groups[1].Value);
+        var baseline = Number(Regex.Match(run.Printed("## Part 3"), @"test accuracy ([\d.]+) ?%").Groups[1].Value);
 
-        var tested = run.Output("## The test set");
-        var best = BestValidation(run.Output(Training));
+        var tested = run.Printed("## The test set");
+        var best = BestValidation(run.Printed(Training));
         foreach (var (name, valid) in best.Concat(mlpBest))
         {
             var m = Regex.Match(tested, $@"(?m)^{Regex.Escape(name)}\s+([\d.]+)\s+([\d.]+)(?:\s+test accuracy ([\d.]+) ?%)?\s*$");
@@ -175,62 +141,11 @@ public class HomeworkNotebookTests(HomeworkNotebookRun run) : IClassFixture<Home
         Assert.Matches(@"(?m)^(RNN|GRU|LSTM|LSTM, 2 layers), longer\s+[\d.]+\s+[\d.]+\s*$", tested);
     }
 
-    /// <summary>
-    /// notebooks/homework8-shakespeare.cs on the same budget prints every line of the notebook's tables and results with
-    /// the same numbers (timings aside; 0.5% apart at most, for the reference path's and the evaluator's float rounding
-    /// with the app's two intra-op threads against the notebook's one), and writes its charts as standalone pages.
-    /// </summary>
     [Fact]
-    public void TheFileBasedAppPrintsTheNotebooksTablesForTheSameBudget()
+    public async Task TabulatesWeightsAndMultiplyAddsOfEveryModel()
     {
-        var output = Repo.NewScratchFolder("homework-app");
-        try
-        {
-            var (exit, printed) = Processes.Run(Repo.Root, TimeSpan.FromMinutes(25), "dotnet", ["run", "notebooks/homework8-shakespeare.cs"],
-                ("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "260000"), ("D2L_OUTPUT_DIR", output));
-            Assert.True(exit == 0, printed);
-            var app = printed.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-            var compared = 0;
-            foreach (var line in run.Results.SelectMany(r => r.StandardOutput.Split('\n')).Select(l => l.TrimEnd('\r')).Where(IsResult))
-            {
-                // Lines of one shape (the sweep's rows) differ in their numbers: the twin is the one whose numbers agree.
-                var sameShape = app.Where(a => Shape(a) == Shape(line)).ToList();
-                Assert.True(sameShape.Count > 0, $"The app does not print the notebook's line:\n{line}");
-                var twin = sameShape.FirstOrDefault(a => Agree(Numbers(line), Numbers(a)));
-                Assert.True(twin is not null, $"notebook: {line}\napp:      {string.Join("\n          ", sameShape)}");
-                compared++;
-            }
-            Assert.True(compared >= 40, $"only {compared} result lines compared");
-            foreach (var chart in new[] { "homework8-models.html", "homework8-sweep.html", "homework8-ngram.html" })
-                Assert.Contains("Plotly.newPlot", File.ReadAllText(Path.Combine(output, chart)));
-        }
-        finally
-        {
-            Directory.Delete(output, true);
-        }
-    }
-
-    // The lines that carry results: splits, per-model lines and table rows, the sweep's rows and choices, the best run.
-    private static bool IsResult(string line) =>
-        Regex.IsMatch(line, @"^(training on|\d[\d,]* characters|\d+ epochs each|(RNN|GRU|LSTM|MLP)[ ,]|(hidden units|embedding length|clipping θ|learning rate|epochs) |best |kept epoch|always )")
-        && !line.Contains("(argmax)") && !line.Contains("(sampled)");
-
-    // Timings are not results: the seconds per epoch, and the sweep's seconds column.
-    private static string WithoutTimings(string line) =>
-        Regex.Replace(Regex.Replace(line, @"[\d.]+ s/epoch", "s/epoch"), @"^((?:hidden units|embedding length|clipping θ|learning rate|epochs)\s+\S+\s+[\d.]+\s+[\d.]+)\s+[\d.]+$", "$1");
-
-    private static string Shape(string line) => Regex.Replace(WithoutTimings(line), @"\d+(?:[.,]\d+)*", "#");
-
-    private static bool Agree(List<double> ours, List<double> theirs) =>
-        ours.Count == theirs.Count && ours.Zip(theirs).All(p => Math.Abs(p.First - p.Second) <= 0.005 * Math.Abs(p.First) + 1e-9);
-
-    private static List<double> Numbers(string line) =>
-        Regex.Matches(WithoutTimings(line), @"\d+(?:[.,]\d+)*").Select(m => Number(m.Value.Replace(",", ""))).ToList();
-
-    [Fact]
-    public void TabulatesWeightsAndMultiplyAddsOfEveryModel()
-    {
-        var output = run.Output("## Weights");
+        var run = await Run();
+        var output = run.Printed("## Weights");
         // V = 28 symbols, h = 256, windows of 5: the homework's formulas, written out.
         const long v = 28, h = 256, n = 5;
         var expected = new Dictionary<string, (long Weights, long MultiplyAdds)>

@@ -1,32 +1,45 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>
-/// Executes the committed .ipynb notebooks in Jupyter itself (<c>jupyter nbconvert --to notebook --execute</c>) on
-/// the .NET kernel, with short budgets. The executed copies, the notebooks' own files (D2L_OUTPUT_DIR), the kernel
-/// spec (JUPYTER_PATH) and Jupyter's own folders all go to a scratch folder: nothing is written to the checkout or
-/// the home folder.
-/// Then renders the executed lecture with <c>jupyter nbconvert --to html</c>.
+/// Executes the committed .ipynb notebooks of <see cref="Lessons.All"/> in Jupyter itself (<c>jupyter nbconvert --to
+/// notebook --execute</c>) on the .NET kernel, each on its lesson's test budget, when a test first asks for it. The
+/// executed copies, the notebooks' own files (D2L_OUTPUT_DIR), the kernel spec (JUPYTER_PATH) and Jupyter's own folders
+/// all go to a scratch folder: nothing is written to the checkout or the home folder.
+/// Renders the executed lecture with <c>jupyter nbconvert --to html</c> when asked.
 /// </summary>
 public sealed partial class JupyterRun : IAsyncLifetime
 {
-    public const string Lecture = "rnn-gluon.ipynb";
-    public const string Homework = "homework8-shakespeare.ipynb";
+    public const string Lecture = "rnn-gluon";
+
+    private readonly ConcurrentDictionary<string, Lazy<(int Exit, string Log)>> _runs = new();
+    private readonly Lazy<(int Exit, string Log)> _htmlExport;
+
+    public JupyterRun() => _htmlExport = new(() =>
+    {
+        _ = Run(Lecture);
+        return Jupyter(Scratch, ["nbconvert", "--to", "html", "--output-dir", Path.GetDirectoryName(LectureHtml)!, Path.Combine(Executed, Lecture + ".ipynb")]);
+    });
 
     public string Scratch { get; } = Repo.NewScratchFolder("jupyter");
     public string JupyterHome => Path.Combine(Scratch, "jupyter");
     public string Executed => Path.Combine(Scratch, "executed");
 
-    /// <summary>Exit code and everything nbconvert printed (with --debug: every kernel message), per notebook.</summary>
-    public Dictionary<string, (int Exit, string Log)> Runs { get; } = [];
+    /// <summary>
+    /// Exit code and everything nbconvert printed (with --debug: every kernel message) for the lesson's notebook.
+    /// One notebook after the other: two kernels started at the same moment could not both start (one died before its
+    /// first reply).
+    /// </summary>
+    public (int Exit, string Log) Run(string lesson) => _runs.GetOrAdd(lesson, name => new(() => Execute(Lessons.Named(name)))).Value;
 
     /// <summary>The executed lecture rendered by <c>jupyter nbconvert --to html</c>.</summary>
-    public string LectureHtml => Path.Combine(Scratch, "html", "rnn-gluon.html");
-    public (int Exit, string Log) HtmlExport { get; private set; }
+    public string LectureHtml => Path.Combine(Scratch, "html", Lecture + ".html");
+    public (int Exit, string Log) HtmlExport => _htmlExport.Value;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         if (SystemTool.Jupyter.IsSkippedHere) return; // the tests that use it are skipped
         SystemTool.Jupyter.Require();
@@ -39,30 +52,30 @@ public sealed partial class JupyterRun : IAsyncLifetime
         var spec = JsonNode.Parse(File.ReadAllText(specFile))!;
         spec["argv"]!.AsArray().Add("--http-local-only");
         File.WriteAllText(specFile, spec.ToJsonString());
-
-        // One after the other: two kernels started at the same moment could not both start (one died before its
-        // first reply).
-        Runs[Lecture] = await Task.Run(() => Execute(Lecture, ("D2L_EPOCHS", "20")));
-        Runs[Homework] = await Task.Run(() => Execute(Homework, ("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "260000")));
-        HtmlExport = Jupyter(Scratch, ["nbconvert", "--to", "html", "--output-dir", Path.GetDirectoryName(LectureHtml)!, Path.Combine(Executed, Lecture)]);
+        return Task.CompletedTask;
     }
 
-    private (int Exit, string Log) Execute(string notebook, params (string, string)[] budget) =>
+    private (int Exit, string Log) Execute(Lesson lesson) =>
         Jupyter(Repo.Notebooks,
             ["nbconvert", "--debug", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=.net-csharp",
              "--ExecutePreprocessor.timeout=1200", "--ExecutePreprocessor.startup_timeout=300",
-             "--output-dir", Executed, Path.Combine(Repo.Notebooks, notebook)],
-            [("D2L_OUTPUT_DIR", Path.Combine(Scratch, "output")), .. budget]);
+             "--output-dir", Executed, lesson.Ipynb],
+            [("D2L_OUTPUT_DIR", Path.Combine(Scratch, "output", lesson.Name)), .. lesson.Budget]);
 
     /// <summary>Runs <c>jupyter</c> with its folders in the scratch folder.</summary>
     public (int Exit, string Log) Jupyter(string cwd, string[] args, params (string, string)[] env) =>
         JupyterCommand.Run(JupyterHome, cwd, args, env);
 
-    public JsonNode ExecutedNotebook(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(Executed, name)))!;
+    /// <summary>The lesson's notebook as Jupyter executed it.</summary>
+    public JsonNode ExecutedNotebook(string lesson)
+    {
+        _ = Run(lesson);
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(Executed, lesson + ".ipynb")))!;
+    }
 
     /// <summary>The kernel messages nbconvert logged with --debug: type and display id.</summary>
-    public List<(string Type, string? DisplayId, string Content)> Messages(string name) =>
-        MessageLog().Matches(Runs[name].Log)
+    public List<(string Type, string? DisplayId, string Content)> Messages(string lesson) =>
+        MessageLog().Matches(Run(lesson).Log)
             .Select(m => (m.Groups[1].Value, TransientId().Match(m.Groups[2].Value) is { Success: true } id ? id.Groups[1].Value : null, m.Groups[2].Value))
             .ToList();
 

@@ -1,19 +1,19 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>The .ipynb notebooks in Jupyter: executed by nbconvert on the .NET kernel, and exported to HTML.</summary>
+/// <summary>
+/// The .ipynb notebooks in Jupyter: every lesson of <see cref="Lessons.All"/> executed by nbconvert on the .NET kernel
+/// on its test budget, and the lecture's live chart and HTML export.
+/// </summary>
 [Trait("Category", "Slow")]
 public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
 {
-    public static TheoryData<string> Notebooks() => [JupyterRun.Lecture, JupyterRun.Homework];
-
     [RequiresTheory(Tool.Jupyter)]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public void RunsEveryCellWithoutAnError(string name)
     {
-        var (exit, log) = run.Runs[name];
+        var (exit, log) = run.Run(name);
         Assert.True(exit == 0, Tail(log));
         var code = Cells(name).Where(c => (string?)c["cell_type"] == "code").ToList();
         Assert.Equal(Cells(name, executed: false).Count(c => (string?)c["cell_type"] == "code"), code.Count);
@@ -22,43 +22,31 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => e!.ToJsonString())));
     }
 
-    [RequiresFact(Tool.Jupyter)]
-    public void TheLecturePrintsItsShapesAndEpochLines()
-    {
-        var text = Stdout(JupyterRun.Lecture);
-        foreach (var line in new[] { "10000 characters, vocabulary of 43 symbols", "state (1, 2, 256)", "input (35, 2, 43)",
-                                     "output (35, 2, 256)", "new state (1, 2, 256)", "begin state (1, 2, 256)" })
-            Assert.Contains(line, text);
-        Assert.Matches(@"(?m)^epoch 20, perplexity [\d.]+, time [\d.]+ sec, fast path$", text);
-        Assert.Matches(@"(?m)^time traveller.{50}$", text);
-    }
-
-    [RequiresFact(Tool.Jupyter)]
-    public void TheHomeworkPrintsItsCorpusAndEveryModel()
-    {
-        var text = Stdout(JupyterRun.Homework);
-        Assert.Contains("260,000 characters, vocabulary of 28", text);
-        Assert.Contains("training on 60,000, validating on the next 100,000, testing on the last 100,000", text);
-        foreach (var model in new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers", "MLP, Sequential", "MLP, BagOfCharacters" })
-        {
-            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+best validation perplexity [\d.]+ \(epoch 1\), [\d.]+ s/epoch", text);
-            // The test table: validation and test perplexity.
-            Assert.Matches($@"(?m)^{Regex.Escape(model)}\s+[\d.]+\s+[\d.]+(\s+test accuracy [\d.]+ ?%)?\s*$", text);
-        }
-    }
-
     [RequiresTheory(Tool.Jupyter)]
-    [MemberData(nameof(Notebooks))]
-    public void ShowsItsChartsAndTheTrainingChartWithItsFinalFrame(string name)
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
+    public void PrintsItsLinesAndLandsInItsRanges(string name)
+    {
+        var lines = Stdout(name).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        Lessons.Named(name).AssertPrintsAndRanges(lines, "in Jupyter");
+    }
+
+    /// <summary>The charts the lesson shows, in order; a live chart holds its final frame (redrawn through update_display_data).</summary>
+    [RequiresTheory(Tool.Jupyter)]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
+    public void ShowsItsCharts(string name)
     {
         var charts = Cells(name).SelectMany(c => c["outputs"]?.AsArray() ?? [])
-            .Select(o => o!["data"]?["text/html"]).Where(h => h is not null && Text(h).Contains("Plotly.newPlot")).ToList();
-        // The lecture: the training chart, the gradient norms and the hidden states. The homework: the training chart,
-        // the settings sweep and the MLPs' training chart.
-        Assert.Equal(3, charts.Count);
-        var chart = Text(charts[0]!);
-        var lastEpoch = name == JupyterRun.Lecture ? 20 : 1;
-        Assert.Matches($@"""x"":\[(1,)*.*\b{lastEpoch}\]", chart);
+            .Select(o => o!["data"]?["text/html"]).Where(h => h is not null && Text(h).Contains("Plotly.newPlot"))
+            .Select(h => ChartJson.Parse(Text(h!))).ToList();
+        Assert.Equal(Lessons.Named(name).Charts, charts.Select(c => c.Title));
+    }
+
+    [RequiresFact(Tool.Jupyter)]
+    public void TheLecturesTrainingChartHoldsItsFinalFrame()
+    {
+        var training = Cells(JupyterRun.Lecture).SelectMany(c => c["outputs"]?.AsArray() ?? [])
+            .Select(o => o!["data"]?["text/html"]).First(h => h is not null && Text(h).Contains("Plotly.newPlot"));
+        Assert.Matches(@"""x"":\[1,2,3,.*,200\]", Text(training!));
     }
 
     /// <summary>
@@ -94,7 +82,7 @@ public class JupyterTests(JupyterRun run) : IClassFixture<JupyterRun>
     }
 
     private List<JsonNode> Cells(string name, bool executed = true) =>
-        (executed ? run.ExecutedNotebook(name) : JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Notebooks, name)))!)["cells"]!.AsArray()
+        (executed ? run.ExecutedNotebook(name) : JsonNode.Parse(File.ReadAllText(Lessons.Named(name).Ipynb))!)["cells"]!.AsArray()
         .Select(c => c!).ToList();
 
     private string Stdout(string name) => string.Concat(Cells(name).SelectMany(c => c["outputs"]?.AsArray() ?? [])

@@ -6,76 +6,22 @@ using NotebookRunner;
 namespace D2L.Rnn.Notebooks.Tests;
 
 /// <summary>
-/// Runs notebooks/rnn-gluon.dib once, in full, in the real engine (dotnet-interactive stdio), with its files going
-/// to a scratch folder.
+/// What only the lecture shows, beyond what <see cref="LessonNotebookTests"/> checks of every lesson: its run in the
+/// engine (the lesson's full 200 epochs), shared with the other tests of the lessons.
 /// </summary>
-public sealed class LectureNotebookRun : IAsyncLifetime
-{
-    public static string Dib => Path.Combine(Repo.Notebooks, "rnn-gluon.dib");
-
-    public string Output { get; } = Repo.NewScratchFolder("lecture");
-    public string ChartFile => Path.Combine(Output, "rnn-gluon-perplexity.html");
-
-    public List<CellResult> Results { get; private set; } = [];
-
-    /// <summary>What the extra cell printed: redraws, seconds spent redrawing, seconds of training.</summary>
-    public string RedrawCounters { get; private set; } = "";
-
-    public async Task InitializeAsync()
-    {
-        Repo.UseSharedDataWhenPresent();
-        Environment.SetEnvironmentVariable("D2L_EPOCHS", null); // the lecture's full 200 epochs
-        Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", Output);
-        try
-        {
-            var counters = new NotebookCell("code", "csharp",
-                "Console.WriteLine($\"redraws {plot.Redraws}, redraw seconds {plot.RedrawTime.TotalSeconds:F4}, training seconds {result.Epochs.Sum(e => e.Seconds):F2}\");");
-            var all = await NotebookRun.RunAsync(Dib, TimeSpan.FromMinutes(20), thenRun: [counters]);
-            Results = all.Where(r => r.Cell != counters).ToList();
-            RedrawCounters = all.FirstOrDefault(r => r.Cell == counters)?.StandardOutput ?? "";
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("D2L_OUTPUT_DIR", null);
-        }
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(Output, recursive: true);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The results of the code cells of the section whose heading starts with <paramref name="heading"/>
-    /// (such as "## 9.").</summary>
-    public List<CellResult> Section(string heading) => NotebookSections.Of(Dib, Results, heading);
-
-    /// <summary>What the code cells of that section printed.</summary>
-    public string Printed(string heading) => string.Concat(Section(heading).Select(r => r.StandardOutput));
-
-    /// <summary>The one chart output of the notebook with <paramref name="title"/>, as the data and layout plotly draws.</summary>
-    public ChartJson Chart(string title) =>
-        Assert.Single(Results.SelectMany(r => r.Outputs).Where(o => o.Html.Contains("Plotly.newPlot")).Select(o => ChartJson.Parse(o.Html)),
-            c => c.Title == title);
-}
-
 [Trait("Category", "Slow")]
-public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<LectureNotebookRun>
+[Collection(LessonCollection.Name)]
+public class LectureNotebookTests(LessonRuns runs)
 {
+    private Task<EngineRun> Run() => runs.Engine(Lessons.Named("rnn-gluon"));
+
     // The training cell of section 7: the one that draws the live chart.
-    private CellResult TrainingCell() => run.Section("## 7.").Single(r => r.Outputs.Any(o => o.Html.Contains("Plotly.newPlot")));
+    private static CellResult TrainingCell(EngineRun run) => run.Section("## 7.").Single(r => r.Outputs.Any(o => o.Html.Contains("Plotly.newPlot")));
 
     [Fact]
-    public void EveryCellSucceeds()
+    public async Task PrintsTheLecturesShapesInTheirSections()
     {
-        var failed = run.Results.Where(r => !r.Succeeded).Select(r => $"{r.Cell.Source[..Math.Min(60, r.Cell.Source.Length)]}: {r.Error}");
-        Assert.Empty(failed);
-        Assert.Equal(NotebookFile.Read(LectureNotebookRun.Dib).Count(c => c.IsCode), run.Results.Count);
-    }
-
-    [Fact]
-    public void PrintsTheLecturesShapes()
-    {
+        var run = await Run();
         Assert.Contains("10000 characters, vocabulary of 43 symbols", run.Printed("## 1."));
         Assert.Contains("state (1, 2, 256)", run.Printed("## 3."));
         var pass = run.Printed("## 4.");
@@ -86,8 +32,9 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void PredictsBeforeAndAfterTraining()
+    public async Task PredictsBeforeAndAfterTraining()
     {
+        var run = await Run();
         var before = string.Concat(run.Section("## 6.").Select(r => r.AllText));
         Assert.Matches("traveller.{10}", before);
         var after = run.Printed("## 8.").Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -97,23 +44,18 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void TrainsTheLectureRunToALowPerplexity()
+    public async Task ReportsEvery50EpochsWithPredictions()
     {
-        var training = run.Printed("## 7.");
+        var training = (await Run()).Printed("## 7.");
         var reports = Regex.Matches(training, @"^epoch (\d+), perplexity ([\d.]+), time ([\d.]+) sec, fast path$", RegexOptions.Multiline);
         Assert.Equal([50, 100, 150, 200], reports.Select(m => int.Parse(m.Groups[1].Value)));
-        var perplexities = reports.Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
-        // The lecture published 4.20 / 2.00 / 1.51 / 1.30 (a ReLU RNN); every point within 10% of it.
-        double[] published = [4.20, 2.00, 1.51, 1.30];
-        foreach (var (measured, expected) in perplexities.Zip(published))
-            Assert.InRange(measured, expected * 0.9, expected * 1.1);
-        Assert.Contains("time traveller", training);
+        Assert.Equal(4 * 2, Regex.Matches(training, @"^ - (time )?traveller.{50}$", RegexOptions.Multiline).Count);
     }
 
     [Fact]
-    public void OneLiveChartIsUpdatedInPlaceUnderTheIdOfItsFirstDisplay()
+    public async Task OneLiveChartIsUpdatedInPlaceUnderTheIdOfItsFirstDisplay()
     {
-        var cell = TrainingCell();
+        var cell = TrainingCell(await Run());
         var charts = cell.Outputs.Where(o => o.Html.Contains("Plotly.newPlot")).ToList();
         var chart = Assert.Single(charts);
 
@@ -131,10 +73,11 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void RedrawingTakesAtMostATenthOfTheTrainingTime()
+    public async Task RedrawingTakesAtMostATenthOfTheTrainingTime()
     {
-        var m = Regex.Match(run.RedrawCounters, @"redraws (\d+), redraw seconds ([\d.]+), training seconds ([\d.]+)");
-        Assert.True(m.Success, run.RedrawCounters);
+        var run = await Run();
+        var m = Regex.Match(run.AfterOutput, @"redraws (\d+), redraw seconds ([\d.]+), training seconds ([\d.]+)");
+        Assert.True(m.Success, run.AfterOutput);
         var (redraws, redrawing, training) = (int.Parse(m.Groups[1].Value), Seconds(m.Groups[2].Value), Seconds(m.Groups[3].Value));
         Assert.Equal(run.Section("## 7.").SelectMany(r => r.Outputs).Single(o => o.Html.Contains("Plotly.newPlot")).Updates, redraws);
         Assert.True(redrawing <= 0.1 * training, $"{redraws} redraws took {redrawing:F3} s of {training:F1} s of training");
@@ -143,6 +86,7 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [RequiresFact(Tool.Chromium)]
     public async Task TheLiveChartOutputDrawsInANotebookFrontEnd()
     {
+        var run = await Run();
         var chart = run.Section("## 7.").SelectMany(r => r.Outputs).Single(o => o.Html.Contains("Plotly.newPlot"));
         // VS Code's webview and JupyterLab have no require.js: the chart loads it, then plotly.js through it.
         var shot = await FrontEnd.ShootAsync(chart.Html);
@@ -154,9 +98,9 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void WritesAStandaloneChartWithPlotlyEmbedded()
+    public async Task WritesAStandaloneChartWithPlotlyEmbedded()
     {
-        var html = File.ReadAllText(run.ChartFile);
+        var html = File.ReadAllText(Path.Combine((await Run()).OutputFolder, "rnn-gluon-perplexity.html"));
         Assert.DoesNotMatch("<script[^>]*src=", html); // nothing loaded from outside
         Assert.Contains("plotly.js v", html);
         Assert.Contains("Plotly.newPlot", html);
@@ -166,14 +110,15 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     [RequiresFact(Tool.Chromium)]
     public async Task TheStandaloneChartDrawsOffline()
     {
-        var shot = await FrontEnd.ShootAsync(File.ReadAllText(run.ChartFile));
+        var shot = await FrontEnd.ShootAsync(File.ReadAllText(Path.Combine((await Run()).OutputFolder, "rnn-gluon-perplexity.html")));
         FrontEnd.AssertDrawn(shot, "standalone chart");
         Assert.Empty(shot.Served); // it needed nothing from outside
     }
 
     [Fact]
-    public void TheLayersFirstStepByHandIsTheLayersOutput()
+    public async Task TheLayersFirstStepByHandIsTheLayersOutput()
     {
+        var run = await Run();
         var printed = string.Concat(run.Section("## 4.").Select(r => r.StandardOutput));
         var m = Regex.Match(printed, @"(?m)^first step by hand \(2, 256\), largest difference from the layer's output: (\S+)$");
         Assert.True(m.Success, printed);
@@ -182,8 +127,9 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void TheGradientNormOfEveryMinibatchIsDrawnOnALogAxisAgainstTheta()
+    public async Task TheGradientNormOfEveryMinibatchIsDrawnOnALogAxisAgainstTheta()
     {
+        var run = await Run();
         var chart = run.Chart(GradientNormChart.Title);
         var norms = chart.Trace(GradientNormChart.NormsName);
         var (x, y) = (ChartJson.Numbers(norms["x"]), ChartJson.Numbers(norms["y"]));
@@ -207,8 +153,9 @@ public class LectureNotebookTests(LectureNotebookRun run) : IClassFixture<Lectur
     }
 
     [Fact]
-    public void TheHiddenStateChartShowsTheMostVariableUnitsOverThePassage()
+    public async Task TheHiddenStateChartShowsTheMostVariableUnitsOverThePassage()
     {
+        var run = await Run();
         var printed = string.Concat(run.Section("## 10.").Select(r => r.StandardOutput));
         Assert.Contains("hidden states (65, 256)", printed);
         var units = Regex.Match(printed, @"(?m)^the 5 most variable units: (\d+(?:, \d+){4})$");

@@ -3,17 +3,28 @@ using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
 
-/// <summary>The committed .ipynb files mirror their .dib sources and hold the outputs of a real run.</summary>
+/// <summary>
+/// The committed files of every lesson (<see cref="Lessons.All"/>) belong together: the .ipynb mirrors its .dib and holds
+/// the outputs of a run of the current cells, the app is the one generated from the .dib, and every notebook starts with
+/// the same setup cells.
+/// </summary>
 public class NotebookFilesTests
 {
-    public static TheoryData<string> Notebooks() => new(Directory.GetFiles(Repo.Notebooks, "*.dib").Select(Path.GetFileNameWithoutExtension)!);
+    [Fact]
+    public void EveryNotebookIsALessonOfTheList()
+    {
+        var notebooks = Directory.GetFiles(Repo.Notebooks, "*.dib").Select(Path.GetFileNameWithoutExtension).Order();
+        Assert.Equal(notebooks, Lessons.All.Select(l => l.Name).Order());
+        Assert.All(Lessons.All, l => Assert.True(File.Exists(l.Ipynb) && File.Exists(l.App), $"{l.Name}: its .ipynb or .cs is missing"));
+    }
 
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public void DibAndIpynbHoldTheSameCells(string name)
     {
-        var dib = NotebookFile.Read(Path.Combine(Repo.Notebooks, name + ".dib"));
-        var ipynb = NotebookFile.Read(Path.Combine(Repo.Notebooks, name + ".ipynb"));
+        var lesson = Lessons.Named(name);
+        var dib = NotebookFile.Read(lesson.Dib);
+        var ipynb = NotebookFile.Read(lesson.Ipynb);
         Assert.Equal(dib.Select(c => (c.Kind, c.KernelName, c.Source)), ipynb.Select(c => (c.Kind, c.KernelName, c.Source)));
     }
 
@@ -44,12 +55,12 @@ public class NotebookFilesTests
     }
 
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public void TheIpynbOutputsComeFromARunOfTheCurrentCells(string name)
     {
-        var path = Path.Combine(Repo.Notebooks, name + ".ipynb");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        var dib = NotebookFile.Read(Path.Combine(Repo.Notebooks, name + ".dib"));
+        var lesson = Lessons.Named(name);
+        var json = JsonNode.Parse(File.ReadAllText(lesson.Ipynb))!;
+        var dib = NotebookFile.Read(lesson.Dib);
         Assert.Equal(NotebookFile.CodeHash(dib), (string?)json["metadata"]?["d2l_run"]?["codeSha256"]);
         Assert.Equal(".net-csharp", (string?)json["metadata"]?["kernelspec"]?["name"]);
         var code = json["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
@@ -58,5 +69,35 @@ public class NotebookFilesTests
         // Cells that print show what they printed.
         Assert.All(code.Where(c => string.Concat(c!["source"]!.AsArray().Select(s => (string?)s)).Contains("Console.WriteLine")),
             c => Assert.NotEmpty(c!["outputs"]!.AsArray()));
+        // The charts the lesson shows, in order, each with its picture for renderers that run no script.
+        var charts = code.SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!["data"] as JsonObject)
+            .Where(d => d?["text/html"] is { } h && Text(h).Contains("Plotly.newPlot")).ToList();
+        Assert.Equal(lesson.Charts, charts.Select(d => ChartJson.Parse(Text(d!["text/html"]!)).Title));
+        Assert.All(charts, d => Assert.Contains(StaticChartImage.ImageClass, Text(d!["text/html"]!)));
     }
+
+    /// <summary>The app cannot drift from its notebook: it is generated from it (tools/NotebookRunner --app).</summary>
+    [Theory]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
+    public void TheAppIsTheOneGeneratedFromTheNotebook(string name)
+    {
+        var lesson = Lessons.Named(name);
+        Assert.True(FileBasedApp.Generate(lesson.Dib) == File.ReadAllText(lesson.App).ReplaceLineEndings("\n"),
+            $"notebooks/{name}.cs is not what notebooks/{name}.dib generates: run\n" +
+            $"  dotnet run --project tools/NotebookRunner -c Release -- notebooks/{name}.dib --app notebooks/{name}.cs");
+    }
+
+    /// <summary>Every notebook starts with the lecture's setup cells: the library build, then its references and NotebookSetup.</summary>
+    [Theory]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
+    public void TheNotebookStartsWithTheSetupCells(string name)
+    {
+        var setup = NotebookFile.Read(Lessons.Named("rnn-gluon").Dib).Where(c => c.IsCode).Take(2).ToList();
+        Assert.Equal("#load \"build-library.csx\"", setup[0].Source.Trim());
+        Assert.EndsWith("D2L.Rnn.Notebooks.NotebookSetup.Initialize();", setup[1].Source.Trim());
+        Assert.Equal(setup.Select(c => c.Source), NotebookFile.Read(Lessons.Named(name).Dib).Where(c => c.IsCode).Take(2).Select(c => c.Source));
+    }
+
+    private static string Text(JsonNode node) =>
+        node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
 }

@@ -1,3 +1,4 @@
+using D2L.Rnn;
 using System.CommandLine;
 using NotebookRunner;
 
@@ -8,6 +9,11 @@ var notebookArgument = new Argument<FileInfo>("notebook")
 var outputOption = new Option<FileInfo?>("--output", "-o")
 {
     Description = "Write the executed notebook here (.ipynb), with a static image beside every chart.",
+};
+var appOption = new Option<FileInfo?>("--app")
+{
+    Description = "Write the notebook as a .NET 10 file-based app here (.cs) instead of running it: the same cells, " +
+                  "printing what they print and writing the charts they show to files.",
 };
 var timeoutOption = new Option<double>("--cell-timeout-minutes")
 {
@@ -22,8 +28,12 @@ var root = new RootCommand(
     "Runs every cell of a notebook in the real .NET Interactive engine (dotnet-interactive stdio, the engine VS Code " +
     "uses) from the notebook's folder, prints the cells' output, and optionally writes the executed notebook.")
 {
-    notebookArgument, outputOption, timeoutOption, chromiumOption,
+    notebookArgument, outputOption, appOption, timeoutOption, chromiumOption,
 };
+root.Validators.Add(r =>
+{
+    if (r.GetValue(appOption) is not null && r.GetValue(outputOption) is not null) r.AddError("Give --app or --output, not both.");
+});
 timeoutOption.Validators.Add(r =>
 {
     if (r.GetValueOrDefault<double>() <= 0) r.AddError("--cell-timeout-minutes must be positive.");
@@ -31,6 +41,12 @@ timeoutOption.Validators.Add(r =>
 root.SetAction(async (parse, _) =>
 {
     var notebook = parse.GetValue(notebookArgument)!.FullName;
+    if (parse.GetValue(appOption) is { } app)
+    {
+        AtomicFile.WriteAllText(app.FullName, FileBasedApp.Generate(notebook));
+        Console.WriteLine($"Wrote {parse.GetValue(appOption)}");
+        return 0;
+    }
     var output = parse.GetValue(outputOption);
     Console.WriteLine($"Running {Path.GetFileName(notebook)} in dotnet-interactive …");
     var results = await NotebookRun.RunAsync(notebook, TimeSpan.FromMinutes(parse.GetValue(timeoutOption)), Console.WriteLine, Console.Write);

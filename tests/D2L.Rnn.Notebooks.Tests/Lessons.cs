@@ -1,0 +1,108 @@
+namespace D2L.Rnn.Notebooks.Tests;
+
+/// <summary>
+/// The course's notebooks, in reading order, and what the tests expect of each: adding a lesson is adding an entry
+/// here (docs/notebooks.md, "Adding a lesson").
+/// </summary>
+public static class Lessons
+{
+    /// <summary>What is never compared between the app and the notebook: the timings every lesson prints.</summary>
+    public static readonly string[] Timings = [@"\btime [\d.]+ sec\b", @"\b[\d.]+ s/epoch\b", @"\b[\d.]+ s per epoch\b", @"\b\d+ tokens/sec\b"];
+
+    public static readonly Lesson[] All =
+    [
+        new("sequence")
+        {
+            // 10 epochs of a tiny MLP take a second: the lesson's own budget.
+            Prints =
+            [
+                @"^x \(1000\), noise variance 0\.\d{4} \(0\.2² = 0\.04\)$",
+                @"^features \(996, 4\), labels \(996, 1\)$",
+                @"^training on 600 examples, testing on 396$",
+                @"^dense0\.weight +\(10, 4\) +uniform in ±0\.655: largest \|value\| 0\.\d{3}$",
+                @"^dense0\.bias +\(10\) +zero: largest \|value\| 0\.000$",
+                @"^epoch 1, loss: 0\.\d{6}$",
+                @"^epoch 10, loss: 0\.\d{6}$",
+                @"^test loss: 0\.\d{6}$",
+            ],
+            // The noise has variance 0.04, so the L2 loss ½(ŷ − x)² has a floor of about 0.02; the lesson's published run:
+            // 0.036634 after epoch 1, 0.026995 after epoch 10, test 0.024697. Seeds 0–12 gave 0.022–0.029 (epoch 10),
+            // 0.022–0.032 (test), a multistep tail 0.00–0.03 wide, and errors 0.046–0.061 one step and 0.10–1.19 29 steps ahead.
+            Ranges =
+            [
+                new(@"^x \(1000\), noise variance ([\d.]+)", 0.033, 0.047),
+                new(@"^epoch 1, loss: ([\d.]+)$", 0.018, 0.15),
+                new(@"^epoch 10, loss: ([\d.]+)$", 0.017, 0.036),
+                new(@"^test loss: ([\d.]+)$", 0.017, 0.040),
+                // The multistep predictions drift to a constant, while the data swing over about 2.
+                new(@"^the last 200 multistep predictions \(t = 800 to 999\) span ([\d.]+),", 0, 0.1),
+                new(@"; the data there span ([\d.]+)$", 1.5, 3),
+                // One step ahead the error is about the noise's 0.04; 29 steps ahead it is larger.
+                new(@"^step  4 \( 1 ahead\): mean squared error ([\d.]+)$", 0.035, 0.075),
+                new(@"^step 32 \(29 ahead\): mean squared error ([\d.]+)$", 0.08, 2.5),
+            ],
+            Seeds = [1, 2, 3, 4, 5],
+            Charts =
+            [
+                "The data: a sine with noise, x = sin(0.01 t) + 0.2 ε",
+                "One step ahead: every estimate from the 4 true values before it",
+                "Multistep: from t = 600 on, every prediction from the model's own predictions",
+                "k steps ahead: every window starts from 4 true values",
+            ],
+        },
+        new("rnn-gluon")
+        {
+            // The lecture's full 200 epochs: about 15 s of training.
+            Prints =
+            [
+                "^10000 characters, vocabulary of 43 symbols$",
+                @"^state \(1, 2, 256\)$", @"^input \(35, 2, 43\)$", @"^output \(35, 2, 256\)$", @"^new state \(1, 2, 256\)$",
+                @"^first step by hand \(2, 256\), largest difference from the layer's output: ",
+                @"^begin state \(1, 2, 256\)$",
+                @"^epoch 200, perplexity \d+\.\d{6}, time [\d.]+ sec, fast path$",
+                @"^ - time traveller.{50}$",
+                @"^time traveller.{50}$",
+                @"^1600 of 1600 minibatches had a gradient norm above θ = 0.01",
+                @"^hidden states \(65, 256\)$",
+                @"^the 5 most variable units: \d+(, \d+){4}$",
+            ],
+            // The lecture published 4.20 / 2.00 / 1.51 / 1.30 (a ReLU RNN); every point within 10% of it.
+            Ranges =
+            [
+                new(@"^epoch 50, perplexity ([\d.]+),", 4.20 * 0.9, 4.20 * 1.1),
+                new(@"^epoch 100, perplexity ([\d.]+),", 2.00 * 0.9, 2.00 * 1.1),
+                new(@"^epoch 150, perplexity ([\d.]+),", 1.51 * 0.9, 1.51 * 1.1),
+                new(@"^epoch 200, perplexity ([\d.]+),", 1.30 * 0.9, 1.30 * 1.1),
+            ],
+            Charts = [PerplexityChart.TrainingTitle, GradientNormChart.Title, HiddenStateChart.Title],
+            // LectureNotebookTests: how often the live chart redrew, and what that cost.
+            After = "Console.WriteLine($\"redraws {plot.Redraws}, redraw seconds {plot.RedrawTime.TotalSeconds:F4}, training seconds {result.Epochs.Sum(e => e.Seconds):F2}\");",
+        },
+        new("homework8-shakespeare")
+        {
+            // One epoch on 260,000 characters: 60,000 to train on, 100,000 to validate and 100,000 to test.
+            Budget = [("D2L_EPOCHS", "1"), ("D2L_MAX_TOKENS", "260000")],
+            Prints =
+            [
+                "^260,000 characters, vocabulary of 28$",
+                "^training on 60,000, validating on the next 100,000, testing on the last 100,000$",
+                .. new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers", "MLP, Sequential", "MLP, BagOfCharacters" }.SelectMany(model => new[]
+                {
+                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+best validation perplexity [\d.]+ \(epoch 1\), [\d.]+ s/epoch",
+                    // The test table: validation and test perplexity.
+                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+[\d.]+\s+[\d.]+(\s+test accuracy [\d.]+ ?%)?$",
+                }),
+            ],
+            Charts = [PerplexityChart.ValidationTitle, SweepChart.Title("the validation text"), PerplexityChart.ValidationTitle],
+            Timings = [@"(?<=^(?:hidden units|embedding length|clipping θ|learning rate|epochs)\s+\S+\s+[\d.]+\s+[\d.]+\s+)[\d.]+$"],
+        },
+    ];
+
+    public static Lesson Named(string name) => All.Single(l => l.Name == name);
+
+    /// <summary>The lessons' names, for theories (a name shows in the test's name: filter with <c>DisplayName~sequence</c>).</summary>
+    public static TheoryData<string> Names() => new(All.Select(l => l.Name));
+
+    /// <summary>The lessons that run the app on several seeds.</summary>
+    public static TheoryData<string> Seeded() => new(All.Where(l => l.Seeds.Length > 0).Select(l => l.Name));
+}
