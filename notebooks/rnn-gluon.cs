@@ -10,6 +10,7 @@
 using D2L.Rnn;
 using D2L.Rnn.Notebooks;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 Console.WriteLine("Recurrent neural networks, the concise way");
@@ -83,10 +84,14 @@ using (no_grad())
 }
 
 Console.WriteLine("== 5. The RNN block");
-// `RNNModel` is the lecture's block, built around the layer above: `model = RNNModel(rnn_layer, vocab_size)`.
-// Token indices go in, are one-hot encoded, run through `rnnLayer`, and a dense layer scores every symbol of the
-// vocabulary at every time step. As in the lecture, every weight is then re-initialised from a normal distribution
-// with standard deviation 0.01 and every bias set to zero.
+// The layer gives hidden states, not predictions. The lecture's block wraps it: the input's token indices become
+// one-hot vectors, the layer reads them, and a dense layer scores every symbol of the vocabulary at every time step.
+// Here it is, as the lecture writes it, as a TorchSharp module (the lecture's dense layer is called `linear` here, as
+// in the PyTorch edition of d2l, so that this block and the library's share one state dict):
+
+// `RNNModel` is the library's copy of this block: `model = RNNModel(rnn_layer, vocab_size)`. As in the lecture, every
+// weight is then re-initialised from a normal distribution with standard deviation 0.01 and every bias set to zero.
+// Given the library's weights (and the same layer), the block above scores a minibatch exactly as `RNNModel` does:
 
 var model = new RNNModel(rnnLayer, vocab.Count);
 model.Initialize(WeightInit.Normal001);
@@ -95,14 +100,42 @@ foreach (var (name, p) in model.named_parameters())
 using (var begin = model.BeginState(batchSize))
     Console.WriteLine($"begin state {Shapes.Expect(begin.Hidden, 1, 2, 256)}");
 
+var block = new RNNBlock(rnnLayer, vocab.Count);
+block.load_state_dict(model.state_dict());
+using (no_grad())
+{
+    var tokens = tensor(corpus.Indices[..(batchSize * numSteps)].Select(i => (long)i).ToArray(), [batchSize, numSteps]);
+    var (byBlock, _) = block.call(tokens, block.BeginState(batchSize));
+    var (byLibrary, _) = model.call(tokens, model.BeginState(batchSize));
+    Console.WriteLine($"scores {Shapes.Expect(byBlock, 70, 43)}, largest difference from RNNModel's: {(byBlock - byLibrary).abs().max().item<float>():G2}");
+}
+
 Console.WriteLine("== 6. Predicting before training");
 // To continue a prefix such as `traveller`, the model first reads the prefix one character at a time. Its
 // guesses during this warm-up are thrown away: the point is to load the hidden state with what the prefix says,
 // so the first real prediction depends on every character of it. Then each predicted character is fed back in
-// as the next input.
-//
-// The weights are still random, so the continuation is noise: usually one character repeated, or a jumble.
+// as the next input:
 
+string predict_rnn_gluon(string prefix, int numChars, RNNBlock model)
+{
+    // The model's begin state for one sequence.
+    var state = model.BeginState(1);
+    var output = new List<int> { vocab[prefix[0].ToString()] };
+    for (var t = 0; t < numChars + prefix.Length - 1; t++)
+    {
+        var X = tensor(new long[] { output[^1] }).reshape(1, 1);
+        (var Y, state) = model.call(X, state);
+        // Inside the prefix, the next input is its next character; after it, the most likely one.
+        if (t < prefix.Length - 1) output.Add(vocab[prefix[t + 1].ToString()]);
+        else output.Add((int)Y.argmax(1).item<long>());
+    }
+    return string.Concat(output.Select(vocab.ToToken));
+}
+
+// The weights are still random, so the continuation is noise: usually one character repeated, or a jumble. The
+// library's `Predictor.Predict` (d2l's `predict_ch8`) writes the same:
+
+Console.WriteLine(predict_rnn_gluon("traveller", 10, block));
 Console.WriteLine(Predictor.Predict("traveller", 10, model, vocab));
 
 Console.WriteLine("== 7. Training");
@@ -142,7 +175,10 @@ foreach (var (x, y) in new SeqDataLoader(corpus.Indices, batchSize, numSteps, se
 }
 
 // Now the real run with `Trainer.Train`. Perplexity is `exp` of the average cross-entropy per character: 43 would
-// mean a uniform guess over the vocabulary, 1 a perfect prediction. The chart below redraws while training runs.
+// mean a uniform guess over the vocabulary, 1 a perfect prediction. The chart below redraws while training runs. The
+// epoch lines end with "fast path": for the library's own `RNNModel`, `Trainer.Train` computes the gradients with a
+// hand-written backward pass split over the cores, the same numbers as autograd's to float32 rounding (the library's
+// tests compare them), only faster.
 
 var options = new TrainOptions
 {
@@ -200,3 +236,31 @@ var units = HiddenStateChart.MostVariableUnits(states, 5);
 Console.WriteLine($"hidden states {Shapes.Expect(states, passage.Length, numHiddens)}");
 Console.WriteLine($"the 5 most variable units: {string.Join(", ", units)}");
 HiddenStateChart.Show(passage, states, units);
+
+// The lecture saves this block for future use: the library's RNNModel is it.
+class RNNBlock : nn.Module<Tensor, Tensor, (Tensor Output, Tensor State)>
+{
+    private readonly RNN rnn;
+    private readonly Linear linear;
+    private readonly int vocabSize;
+
+    public RNNBlock(RNN rnnLayer, int vocabSize) : base(nameof(RNNBlock))
+    {
+        rnn = rnnLayer;
+        this.vocabSize = vocabSize;
+        linear = nn.Linear(rnnLayer.get_weight_hh(0)!.shape[1], vocabSize); // reads the hidden units
+        RegisterComponents();
+    }
+
+    public override (Tensor Output, Tensor State) forward(Tensor inputs, Tensor state)
+    {
+        // One-hot vectors of the transposed input: (num_steps, batch_size, vocab_size).
+        var X = nn.functional.one_hot(inputs.T, vocabSize).to(float32);
+        var (Y, newState) = rnn.call(X, state);
+        // The dense layer sees (num_steps * batch_size, num_hiddens); its output is (num_steps * batch_size, vocab_size).
+        var output = linear.call(Y.reshape(-1, Y.shape[^1]));
+        return (output, newState);
+    }
+
+    public Tensor BeginState(int batchSize) => zeros(1, batchSize, linear.in_features);
+}

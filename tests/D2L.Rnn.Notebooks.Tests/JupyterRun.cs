@@ -41,7 +41,7 @@ public sealed partial class JupyterRun : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        if (SystemTool.Jupyter.IsSkippedHere) return; // the tests that use it are skipped
+        if (SystemTool.Jupyter.IsSkippedHere) return Task.CompletedTask; // the tests that use it are skipped
         SystemTool.Jupyter.Require();
         Repo.UseSharedDataWhenPresent();
         var kernels = Directory.CreateDirectory(Path.Combine(JupyterHome, "kernels")).FullName;

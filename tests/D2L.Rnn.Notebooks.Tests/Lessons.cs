@@ -50,6 +50,25 @@ public static class Lessons
                 "k steps ahead: every window starts from 4 true values",
             ],
         },
+        new("rnn-scratch")
+        {
+            // Five epochs of each sampling: the shapes, the pieces and both runs, at a few seconds' cost.
+            Budget = [("D2L_EPOCHS", "5")],
+            Prints =
+            [
+                "^10000 characters, vocabulary of 43 symbols$",
+                @"^\(3, 43\)$", "^1·{42}$", "^··1·{40}$",
+                @"^5 \(2, 43\)$",
+                @"^5 \(2, 43\) \(2, 512\)$",
+                @"^loss 3\.\d{3}, gradient norm 0\.\d{3} clipped to 0\.0100$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, reference path$",
+                @"^random sampling +published 1\.42 / 1\.37 / 1\.35",
+                @"^consecutive: time traveller.{50}$",
+            ],
+            // Five epochs from Normal(0, 0.01): measured 19–22 (43 symbols: a uniform guess is 43).
+            Ranges = [new(@"^epoch 5, perplexity ([\d.]+),", 12, 30)],
+            Charts = [PerplexityChart.TrainingTitle, PerplexityChart.TrainingTitle],
+        },
         new("rnn-gluon")
         {
             // The lecture's full 200 epochs: about 15 s of training.
@@ -77,6 +96,63 @@ public static class Lessons
             Charts = [PerplexityChart.TrainingTitle, GradientNormChart.Title, HiddenStateChart.Title],
             // LectureNotebookTests: how often the live chart redrew, and what that cost.
             After = "Console.WriteLine($\"redraws {plot.Redraws}, redraw seconds {plot.RedrawTime.TotalSeconds:F4}, training seconds {result.Epochs.Sum(e => e.Seconds):F2}\");",
+        },
+        new("gru")
+        {
+            Budget = [("D2L_EPOCHS", "5")],
+            Prints =
+            [
+                "^10000 characters, vocabulary of 43 symbols, 256 hidden units$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, reference path$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, fast path$",
+                @"^from scratch +published 7\.74 / 3\.35 / 1\.35 / 1\.15",
+                @"^concise: +time traveller.{50}$",
+            ],
+            Ranges = [new(@"^epoch 5, perplexity ([\d.]+),", 12, 30)],
+            Charts = [PerplexityChart.TrainingTitle],
+        },
+        new("lstm")
+        {
+            Budget = [("D2L_EPOCHS", "5")],
+            Prints =
+            [
+                "^10000 characters, vocabulary of 43 symbols, 256 hidden units$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, reference path$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, fast path$",
+                @"^from scratch +published 7\.95 / 3\.83 / 1\.92 / 1\.32",
+                @"^concise: +time traveller.{50}$",
+            ],
+            Ranges = [new(@"^epoch 5, perplexity ([\d.]+),", 12, 30)],
+            Charts = [PerplexityChart.TrainingTitle],
+        },
+        new("deep-lstm")
+        {
+            Budget = [("D2L_EPOCHS", "5")],
+            Prints =
+            [
+                @"^rnn\.weight_ih_l1 +\(1024, 256\)$",
+                @"^begin state H \(2, 32, 256\), C \(2, 32, 256\)$",
+                @"^epoch 5, perplexity \d+\.\d{6}, time [\d.]+ sec, fast path$",
+                @"^deep-lstm \(4_9\) +10\.94 / 2\.05",
+                @"^time traveller.{50}$",
+            ],
+            Ranges = [new(@"^epoch 5, perplexity ([\d.]+),", 12, 30)],
+            Charts = [PerplexityChart.TrainingTitle],
+        },
+        new("bi-rnn")
+        {
+            Budget = [("D2L_EPOCHS", "3")],
+            Prints =
+            [
+                "^LSTM, 43 tokens, 256 hidden units, 2 layers, bidirectional, one-hot input$",
+                @"^dense layer \(43, 512\)$",
+                @"^begin state H \(4, 32, 256\), C \(4, 32, 256\)$",
+                @"^epoch 3, perplexity \d+\.\d{6}, time [\d.]+ sec, reference path$",
+                "^the model is bidirectional",
+                @"^changing step 20 moves the scores of steps 0 to 19 by up to \d",
+                @"^time traveller.{50}$",
+            ],
+            Charts = [PerplexityChart.TrainingTitle],
         },
         new("homework8-shakespeare")
         {

@@ -45,10 +45,10 @@ public class NotebookFilesTests
     ];
 
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public void EveryNotebookStartsWithTheSetupCells(string name)
     {
-        var code = NotebookFile.Read(Path.Combine(Repo.Notebooks, name + ".dib")).Where(c => c.IsCode).Take(2).Select(c => c.Source.Trim());
+        var code = NotebookFile.Read(Lessons.Named(name).Dib).Where(c => c.IsCode).Take(2).Select(c => c.Source.Trim());
         Assert.Equal(SetupCells.Select(c => c.ReplaceLineEndings("\n").Trim()), code);
         var guide = File.ReadAllText(Path.Combine(Repo.Root, "docs", "notebooks.md")).ReplaceLineEndings("\n");
         Assert.All(SetupCells, c => Assert.Contains("```\n" + c.ReplaceLineEndings("\n").Trim() + "\n```", guide));
@@ -85,17 +85,6 @@ public class NotebookFilesTests
         Assert.True(FileBasedApp.Generate(lesson.Dib) == File.ReadAllText(lesson.App).ReplaceLineEndings("\n"),
             $"notebooks/{name}.cs is not what notebooks/{name}.dib generates: run\n" +
             $"  dotnet run --project tools/NotebookRunner -c Release -- notebooks/{name}.dib --app notebooks/{name}.cs");
-    }
-
-    /// <summary>Every notebook starts with the lecture's setup cells: the library build, then its references and NotebookSetup.</summary>
-    [Theory]
-    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
-    public void TheNotebookStartsWithTheSetupCells(string name)
-    {
-        var setup = NotebookFile.Read(Lessons.Named("rnn-gluon").Dib).Where(c => c.IsCode).Take(2).ToList();
-        Assert.Equal("#load \"build-library.csx\"", setup[0].Source.Trim());
-        Assert.EndsWith("D2L.Rnn.Notebooks.NotebookSetup.Initialize();", setup[1].Source.Trim());
-        Assert.Equal(setup.Select(c => c.Source), NotebookFile.Read(Lessons.Named(name).Dib).Where(c => c.IsCode).Take(2).Select(c => c.Source));
     }
 
     private static string Text(JsonNode node) =>

@@ -12,6 +12,8 @@ namespace NotebookRunner;
 /// <item>The setup lines become the app's header: <c>#r "…/bin/…/X.dll"</c> becomes <c>#:project</c> of the project
 /// that builds it, and the library build (<c>#load "build-library.csx"</c>) and <c>#r "nuget: TorchSharp-cpu"</c> are
 /// left out (the project reference builds the library and brings TorchSharp). Any other directive is refused.</item>
+/// <item>A cell that declares a type (the lecture's RNN block) goes to the end of the app: a program's top-level
+/// statements come before its types.</item>
 /// <item><c>using</c> directives move to the top (a program needs them before its first statement).</item>
 /// <item>Markdown becomes comments, and its headings are printed, so the terminal shows where the lesson is.</item>
 /// <item>A cell's trailing expression (the value a notebook displays) is printed with <c>Console.WriteLine</c>.</item>
@@ -37,13 +39,16 @@ public static partial class FileBasedApp
         var projects = new List<string>();
         var usings = new List<string>();
         var body = new StringBuilder();
+        var types = new StringBuilder();
         foreach (var (cell, index) in cells.Select((c, i) => (c, i + 1)))
         {
             var lines = cell.IsCode ? Code(cell, index, folder, projects, usings) : Markdown(cell.Source);
             if (lines.Count == 0) continue;
-            if (body.Length > 0) body.Append('\n');
-            foreach (var line in lines) body.Append(line).Append('\n');
+            var target = cell.IsCode && DeclaresType(lines) ? types : body;
+            if (target.Length > 0) target.Append('\n');
+            foreach (var line in lines) target.Append(line).Append('\n');
         }
+        if (types.Length > 0) body.Append('\n').Append(types);
         var app = $"""
             {string.Join("\n", projects.Select(p => $"#:project {p}"))}
 
@@ -60,6 +65,11 @@ public static partial class FileBasedApp
             """;
         return app + body;
     }
+
+    /// <summary>Whether a cell's code starts (after its comments) with a type declaration.</summary>
+    private static bool DeclaresType(IReadOnlyList<string> code) =>
+        code.FirstOrDefault(l => l.Length > 0 && !l.TrimStart().StartsWith("//", StringComparison.Ordinal)) is { } first
+        && TypeDeclaration().IsMatch(first);
 
     /// <summary>Whether a code cell holds nothing but setup that the app leaves out (such as the library build).</summary>
     public static bool IsSetupOnly(NotebookCell cell) =>
@@ -112,7 +122,7 @@ public static partial class FileBasedApp
         if (bin < 0)
             throw new NotSupportedException(
                 $"Cell {index}: '{line}' has no counterpart in a file-based app. An app knows the lessons' setup (#load \"build-library.csx\", " +
-                "#r \"nuget: TorchSharp-cpu, …\", #r of a DLL under a project's bin/ folder); put anything else in the library.");
+                "#r \"nuget: TorchSharp, …\", #r of a DLL under a project's bin/ folder); put anything else in the library.");
         var projectFolder = reference.Groups[1].Value[..bin];
         var projectFiles = Directory.Exists(Path.Combine(folder, projectFolder))
             ? Directory.GetFiles(Path.Combine(folder, projectFolder), "*.csproj") : [];
@@ -152,6 +162,9 @@ public static partial class FileBasedApp
         return Path.GetFileName(notebook);
     }
 
+    [GeneratedRegex(@"^((public|internal|sealed|abstract|static|partial)\s+)*(class|record|struct|interface|enum)\s")]
+    private static partial Regex TypeDeclaration();
+
     [GeneratedRegex(@"^(#{1,6})\s+(.*)$")]
     private static partial Regex Heading();
 
@@ -159,7 +172,7 @@ public static partial class FileBasedApp
     [GeneratedRegex(@"^using\s+(static\s+)?[A-Za-z_][\w.]*(\s*=\s*[\w.<>, ]+)?\s*;$")]
     private static partial Regex UsingDirective();
 
-    [GeneratedRegex(@"^#r\s+""nuget:\s*TorchSharp-cpu\s*(,\s*[\w.-]+)?\s*""$")]
+    [GeneratedRegex(@"^#r\s+""nuget:\s*TorchSharp(-cpu)?\s*(,\s*[\w.-]+)?\s*""$")]
     private static partial Regex NuGetTorchSharp();
 
     [GeneratedRegex(@"^#r\s+""([^""]+\.dll)""$")]

@@ -26,6 +26,11 @@ public class PublishedCurveTests(ITestOutputHelper output)
         var run = PublishedRuns.Named(name);
         var corpus = TimeMachine.LoadLecture(dataDirectory: TestData.Directory);
         var failures = new List<string>();
+        // One libtorch thread, as the notebooks and their apps run (the fast path shards over threads of its own).
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
         foreach (var seed in Seeds())
         {
             manual_seed(seed);
@@ -47,6 +52,11 @@ public class PublishedCurveTests(ITestOutputHelper output)
             {
                 (model as IDisposable)?.Dispose();
             }
+        }
+        }
+        finally
+        {
+            set_num_threads(threads);
         }
         Assert.True(failures.Count == 0, $"{name} left the published curve by more than 10%: {string.Join("; ", failures)}");
     }
