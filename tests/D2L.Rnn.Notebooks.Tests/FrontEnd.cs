@@ -8,10 +8,27 @@ namespace D2L.Rnn.Notebooks.Tests;
 /// </summary>
 public static class FrontEnd
 {
+    // One browser for every shot of the test run (the tests run one at a time): starting Chromium took most of the
+    // time of a test that draws a notebook's charts. It goes when the test process ends.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static OfflineChromium? _browser;
+
     public static async Task<PageShot> ShootAsync(string html, int width = 900, int height = 500)
     {
-        await using var browser = await OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
-        return await browser.ShootAsync(html, width, height);
+        await Gate.WaitAsync();
+        try
+        {
+            if (_browser is null)
+            {
+                _browser = await OfflineChromium.LaunchAsync(SystemTool.Chromium.Require());
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => _browser.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+            }
+            return await _browser.ShootAsync(html, width, height);
+        }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
     /// <summary>A page that loaded require.js before the output, as classic Jupyter's pages do.</summary>
