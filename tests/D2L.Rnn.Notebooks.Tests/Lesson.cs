@@ -29,6 +29,13 @@ public sealed record Lesson(string Name)
     /// </summary>
     public int[] Seeds { get; init; } = [];
 
+    /// <summary>
+    /// The published run's perplexities and the committed run's, as the notebook prints them side by side: the
+    /// committed <c>.ipynb</c> must follow the published points within 10% (the library's curve tests check
+    /// several seeds).
+    /// </summary>
+    public AgainstPublished[] Published { get; init; } = [];
+
     /// <summary>What differs from run to run and is not compared (timings), besides <see cref="Lessons.Timings"/>.</summary>
     public string[] Timings { get; init; } = [];
 
@@ -64,5 +71,33 @@ public sealed record Lesson(string Name)
             var value = Find(lines, context);
             Assert.True(value >= Min && value <= Max, $"{context}: {Pattern} gave {value}, outside [{Min}, {Max}]");
         }
+    }
+
+    /// <summary>
+    /// Two printed lists of perplexities ("a / b / c"): <paramref name="PublishedLine"/>'s first group holds the
+    /// published ones, <paramref name="RunLine"/>'s (on that line or after it) this run's, at the same epochs;
+    /// <paramref name="Checked"/> are the positions that must agree within 10%.
+    /// </summary>
+    public sealed record AgainstPublished(string PublishedLine, string RunLine, int[] Checked)
+    {
+        public const double Tolerance = 0.10;
+
+        public void AssertFollowed(IReadOnlyList<string> lines, string context)
+        {
+            var at = lines.ToList().FindIndex(l => Regex.IsMatch(l, PublishedLine));
+            Assert.True(at >= 0, $"{context}: no line matches {PublishedLine}");
+            var published = Numbers(Regex.Match(lines[at], PublishedLine).Groups[1].Value);
+            var run = lines.Skip(at).Select(l => Regex.Match(l, RunLine)).FirstOrDefault(m => m.Success);
+            Assert.True(run is not null, $"{context}: no line matches {RunLine} after {lines[at]}");
+            var ours = Numbers(run.Groups[1].Value);
+            Assert.True(ours.Length == published.Length, $"{context}: {ours.Length} of the {published.Length} published points were run ({run.Value})");
+            var off = Checked.Where(i => Math.Abs(ours[i] / published[i] - 1) > Tolerance)
+                .Select(i => $"point {i + 1}: {ours[i]} against {published[i]}").ToList();
+            Assert.True(off.Count == 0, $"{context}: more than 10% from the published run at {string.Join("; ", off)}");
+        }
+
+        private static double[] Numbers(string list) =>
+            list.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(n => double.Parse(n, CultureInfo.InvariantCulture)).ToArray();
     }
 }

@@ -20,5 +20,8 @@ public sealed record PublishedRun(string Name, Func<int, IRecurrentModel> NewMod
     /// <summary>The lecture's tolerance: within 10% of the published perplexity.</summary>
     public const double Tolerance = 0.10;
 
+    /// <summary>Runs of more than 500 epochs (the deep and bidirectional LSTMs): half an hour per seed on one core.</summary>
+    public bool IsLong => Options.NumEpochs > 500;
+
     public override string ToString() => Name;
 }
