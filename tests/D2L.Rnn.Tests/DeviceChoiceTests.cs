@@ -79,7 +79,7 @@ public class DeviceChoiceTests
         var (choice, starts) = Decide(setting, os, natives, report);
         Assert.Equal(DeviceType.CPU, choice.Device);
         Assert.Equal(line, choice.Message);
-        Assert.DoesNotContain('\n', choice.Message);
+        Assert.DoesNotContain('\n', choice.Message!);
         Assert.Equal(cudaStarts, starts); // CUDA is started only when nothing before it rules the GPU out
     }
 
