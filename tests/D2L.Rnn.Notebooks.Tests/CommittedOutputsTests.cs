@@ -115,6 +115,9 @@ public partial class CommittedOutputsTests
         against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "x", "this run  9.00 / 1.40 / 1.30"], "a run");
         Assert.ThrowsAny<Exception>(() => against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "this run  2.00 / 1.70 / 1.20"], "a run"));
         Assert.ThrowsAny<Exception>(() => against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "this run  2.00 / 1.50"], "a shortened run"));
+        var twice = against with { AlsoPublishedLine = @"^again ([\d. /]+)$" };
+        twice.AssertFollowed(["published 2.00 / 1.50 / 1.20", "again 1.00 / 1.00 / 1.00", "this run  2.00 / 1.05 / 1.25"], "a run");
+        Assert.ThrowsAny<Exception>(() => twice.AssertFollowed(["published 2.00 / 1.50 / 1.20", "again 1.00 / 1.00 / 1.00", "this run  2.00 / 1.30 / 1.20"], "a run"));
     }
 
     [Fact]

@@ -52,9 +52,9 @@ public class PublishedCurveTests(ITestOutputHelper output)
                 var ours = run.Published.Select(p => (p.Epoch, p.Perplexity, Ours: result.Epochs[p.Epoch - 1].Perplexity)).ToList();
                 output.WriteLine($"{name}, seed {seed} ({result.SecondsPerEpoch:F3} s/epoch, {result.Path} path): " +
                                  string.Join(", ", ours.Select(p => $"{p.Epoch}: {p.Ours:F2} ({p.Perplexity:F2})")));
-                foreach (var (epoch, published, measured) in ours.Where(p => run.Checked.Contains(p.Epoch)))
+                foreach (var (index, (epoch, published, measured)) in ours.Index().Where(p => run.Checked.Contains(p.Item.Epoch)))
                 {
-                    if (Math.Abs(measured / published - 1) > PublishedRun.Tolerance)
+                    if (!run.Follows(index, measured))
                         failures.Add($"seed {seed}, epoch {epoch}: {measured:F3}, published {published:F3}");
                 }
             }
