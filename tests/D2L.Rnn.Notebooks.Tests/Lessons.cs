@@ -157,6 +157,22 @@ public static class Lessons
             // to 2,500 are checked against either (the library's curve tests check the same points).
             Published = [new(@"^deep-lstm \(4_9\) +([\d. /]+)$", @"^this run +([\d. /]+)$", [2, 3, 4], @"^deep-rnn \(4_16\) +([\d. /]+)$")],
         },
+        new("bi-rnn")
+        {
+            Budget = [("D2L_EPOCHS", "3")],
+            Prints =
+            [
+                "^LSTM, 43 tokens, 256 hidden units, 2 layers, bidirectional, one-hot input$",
+                @"^dense layer \(43, 512\)$",
+                @"^begin state H \(4, 32, 256\), C \(4, 32, 256\)$",
+                @"^epoch 3, perplexity \d+\.\d{6}, time [\d.]+ sec, reference path$",
+                "^the model is bidirectional",
+                @"^changing step 20 moves the scores of steps 0 to 19 by up to \d",
+                @"^time traveller.{50}$",
+            ],
+            Charts = [PerplexityChart.TrainingTitle],
+            Published = [new(@"^published ([\d. /]+)$", @"^this run +([\d. /]+)$", [0, 1, 2, 3, 4])],
+        },
         new("homework8-shakespeare")
         {
             // One epoch on 260,000 characters: 60,000 to train on, 100,000 to validate and 100,000 to test.
