@@ -107,6 +107,7 @@ RnnState init_rnn_state(int batchSize, int numHiddens, Device device) =>
 
 var state = init_rnn_state((int)X.shape[0], numHiddens, device);
 inputs = to_onehot(X.to(device), vocabSize);
+manual_seed(0); // the same random parameters in every run of the notebook and of its app
 var parameters = get_params(vocabSize, numHiddens, device);
 var (outputs, stateNew) = rnn(inputs, state, parameters);
 Console.WriteLine($"{inputs.Count} {Shapes.Expect(inputs[0], 2, 43)} {Shapes.Expect(state.Hidden, 2, 512)}");

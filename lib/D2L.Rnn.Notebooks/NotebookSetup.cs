@@ -21,6 +21,8 @@ public static class NotebookSetup
     /// repository's <c>data/</c> folder unless <c>D2L_DATA_DIR</c> says otherwise.
     /// Finally starts making the live chart's HTML templates in the background: Plotly.NET's first chart costs
     /// about 2 s, which would otherwise be paid by the first redraw during training.
+    /// With <c>D2L_DEVICE=cuda</c> it starts CUDA instead of loading the CPU's LibTorch (<see cref="TorchSetup"/>) and
+    /// prints one line: that training runs on the GPU, or why it runs on the CPU (<see cref="DeviceChoice"/>).
     /// In a file-based app (outside a notebook cell) the same call does the same but the templates, which only a notebook
     /// uses. One thread there too: an app then computes exactly what its notebook computes, and the homework's app on its
     /// test budget took 130 s of CPU (4.4 min) with one thread against 414 s (9.8 min) with TorchSharp's two beside the
@@ -33,6 +35,7 @@ public static class NotebookSetup
         TorchPlatform.EnsureSupported();
         AssemblyLoadContext.Default.Resolving += UseLoadedFSharpCore;
         TorchSetup.Initialize();
+        if (TorchSetup.Choice?.Message is { } line) Console.WriteLine(line);
         TorchSharp.torch.set_num_threads(1);
         Repository.UseDataDirectory();
         if (NotebookKernel.IsRunningCell) _ = Task.Run(ChartHtmlTemplate.Prepare);

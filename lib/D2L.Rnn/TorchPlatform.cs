@@ -55,7 +55,7 @@ public static class TorchPlatform
             throw new PlatformNotSupportedException(sentence);
     }
 
-    private static OSPlatform CurrentOs =>
+    internal static OSPlatform CurrentOs =>
         OperatingSystem.IsLinux() ? OSPlatform.Linux
         : OperatingSystem.IsWindows() ? OSPlatform.Windows
         : OperatingSystem.IsMacOS() ? OSPlatform.OSX

@@ -96,6 +96,30 @@ public partial class CommittedOutputsTests
         Assert.True(found.Count == 0, $"{name}:\n{string.Join("\n", found)}");
     }
 
+    public static TheoryData<string> PublishedRuns() => new(Lessons.All.Where(l => l.Published.Length > 0).Select(l => l.Name));
+
+    /// <summary>The committed run is the lesson's full run, and it follows the published one within 10%.</summary>
+    [Theory]
+    [MemberData(nameof(PublishedRuns))]
+    public void TheCommittedRunFollowsThePublishedOne(string lesson)
+    {
+        var lines = Outputs(lesson + ".ipynb").Where(o => (string?)o["output_type"] == "stream")
+            .SelectMany(o => Text(o["text"]!).Split('\n')).Select(l => l.TrimEnd('\r')).ToList();
+        foreach (var against in Lessons.Named(lesson).Published) against.AssertFollowed(lines, lesson + ".ipynb");
+    }
+
+    [Fact]
+    public void ThePublishedCheckFailsForARunThatLeftTheCurve()
+    {
+        var against = new Lesson.AgainstPublished(@"^published ([\d. /]+)$", @"^this run +([\d. /]+)$", [1, 2]);
+        against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "x", "this run  9.00 / 1.40 / 1.30"], "a run");
+        Assert.ThrowsAny<Exception>(() => against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "this run  2.00 / 1.70 / 1.20"], "a run"));
+        Assert.ThrowsAny<Exception>(() => against.AssertFollowed(["published 2.00 / 1.50 / 1.20", "this run  2.00 / 1.50"], "a shortened run"));
+        var twice = against with { AlsoPublishedLine = @"^again ([\d. /]+)$" };
+        twice.AssertFollowed(["published 2.00 / 1.50 / 1.20", "again 1.00 / 1.00 / 1.00", "this run  2.00 / 1.05 / 1.25"], "a run");
+        Assert.ThrowsAny<Exception>(() => twice.AssertFollowed(["published 2.00 / 1.50 / 1.20", "again 1.00 / 1.00 / 1.00", "this run  2.00 / 1.30 / 1.20"], "a run"));
+    }
+
     [Fact]
     public void ThePathCheckCatchesThePathsOfThisMachine()
     {

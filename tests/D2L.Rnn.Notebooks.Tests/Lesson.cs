@@ -29,6 +29,13 @@ public sealed record Lesson(string Name)
     /// </summary>
     public int[] Seeds { get; init; } = [];
 
+    /// <summary>
+    /// The published run's perplexities and the committed run's, as the notebook prints them side by side: the
+    /// committed <c>.ipynb</c> must follow the published points within 10% (the library's curve tests check
+    /// several seeds).
+    /// </summary>
+    public AgainstPublished[] Published { get; init; } = [];
+
     /// <summary>What differs from run to run and is not compared (timings), besides <see cref="Lessons.Timings"/>.</summary>
     public string[] Timings { get; init; } = [];
 
@@ -64,5 +71,39 @@ public sealed record Lesson(string Name)
             var value = Find(lines, context);
             Assert.True(value >= Min && value <= Max, $"{context}: {Pattern} gave {value}, outside [{Min}, {Max}]");
         }
+    }
+
+    /// <summary>
+    /// Two printed lists of perplexities ("a / b / c"): <paramref name="PublishedLine"/>'s first group holds the
+    /// published ones, <paramref name="RunLine"/>'s (on that line or after it) this run's, at the same epochs;
+    /// <paramref name="Checked"/> are the positions that must agree within 10%.
+    /// </summary>
+    /// <remarks><paramref name="AlsoPublishedLine"/>: a second published run of the same lesson (its list in the first
+    /// group), or none; a point then agrees when it is within 10% of either run's.</remarks>
+    public sealed record AgainstPublished(string PublishedLine, string RunLine, int[] Checked, string? AlsoPublishedLine = null)
+    {
+        public const double Tolerance = 0.10;
+
+        public void AssertFollowed(IReadOnlyList<string> lines, string context)
+        {
+            var at = lines.ToList().FindIndex(l => Regex.IsMatch(l, PublishedLine));
+            Assert.True(at >= 0, $"{context}: no line matches {PublishedLine}");
+            var published = Numbers(Regex.Match(lines[at], PublishedLine).Groups[1].Value);
+            var run = lines.Skip(at).Select(l => Regex.Match(l, RunLine)).FirstOrDefault(m => m.Success);
+            Assert.True(run is not null, $"{context}: no line matches {RunLine} after {lines[at]}");
+            var ours = Numbers(run.Groups[1].Value);
+            Assert.True(ours.Length == published.Length, $"{context}: {ours.Length} of the {published.Length} published points were run ({run.Value})");
+            var other = AlsoPublishedLine is null ? null
+                : lines.Select(l => Regex.Match(l, AlsoPublishedLine)).FirstOrDefault(m => m.Success) is { } m ? Numbers(m.Groups[1].Value)
+                : throw new Xunit.Sdk.XunitException($"{context}: no line matches {AlsoPublishedLine}");
+            bool Within(double measured, double published) => Math.Abs(measured / published - 1) <= Tolerance;
+            var off = Checked.Where(i => !Within(ours[i], published[i]) && !(other is not null && Within(ours[i], other[i])))
+                .Select(i => $"point {i + 1}: {ours[i]} against {published[i]}").ToList();
+            Assert.True(off.Count == 0, $"{context}: more than 10% from the published run at {string.Join("; ", off)}");
+        }
+
+        private static double[] Numbers(string list) =>
+            list.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(n => double.Parse(n, CultureInfo.InvariantCulture)).ToArray();
     }
 }

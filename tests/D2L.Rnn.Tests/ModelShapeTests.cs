@@ -121,8 +121,11 @@ public class DevicesTests
     [Fact]
     public void TryGpuIsTheFirstGpuWhenCudaHasOneElseTheCpu()
     {
-        // Whichever build runs the tests (the CPU build here, a CUDA build on a GPU machine), the answer follows CUDA.
-        var expected = cuda.is_available() && cuda.device_count() > 0 ? DeviceType.CUDA : DeviceType.CPU;
+        // Whichever build runs the tests (the CPU build here, a CUDA build on a GPU machine), the answer follows the
+        // setup's choice (D2L_DEVICE) and CUDA.
+        TorchSetup.Initialize();
+        var expected = TorchSetup.Choice!.Device == DeviceType.CUDA && cuda.is_available() && cuda.device_count() > 0
+            ? DeviceType.CUDA : DeviceType.CPU;
         Assert.Equal(expected, Devices.TryGpu().type);
         Assert.Equal(DeviceType.CPU, Devices.TryGpu(cuda.is_available() ? cuda.device_count() : 0).type); // past the last GPU
         using var model = new RNNModel(new ModelConfig(CellKind.Rnn, 5, 4));

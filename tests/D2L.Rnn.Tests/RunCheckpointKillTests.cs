@@ -33,9 +33,10 @@ public sealed class RunCheckpointKillTests : IDisposable
         Assert.False(File.Exists(path));
         Assert.Single(Directory.GetFiles(_folder, "run.ckpt.*.tmp"));
 
-        // Killed during the second epoch, some milliseconds after a checkpoint within it began to be written.
-        using (var child = Child.Start(run, output, path))
-            child.KillAt("writing 6", after: TimeSpan.FromMilliseconds(30));
+        // Killed during the second epoch, halfway through its seventh checkpoint: the sixth, within that epoch, is in place.
+        // (Each kill waits for a paused child: a child killed "some milliseconds after" a line may already have finished.)
+        using (var child = Child.Start(run, output, path, "--pause-in-write", "7"))
+            child.KillAt("writing 7 (paused)");
         var duringEpoch = Position(path);
         Assert.True(duringEpoch.FinishedEpochs >= 1, $"killed at {duringEpoch}");
 
@@ -76,32 +77,42 @@ public sealed class RunCheckpointKillTests : IDisposable
                 RedirectStandardOutput = true, RedirectStandardError = true,
             };
             var child = new Child(new Process { StartInfo = info });
-            child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
-            child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);
             child._process.Start();
-            child._process.BeginOutputReadLine();
-            child._process.BeginErrorReadLine();
+            // Threads of their own, not the thread pool's callbacks: with the pool busy (tests run side by side on two
+            // cores), a line could arrive after the child had finished, too late to kill it mid-run.
+            child._readers = [child.Read(child._process.StandardOutput), child.Read(child._process.StandardError)];
             return child;
         }
 
-        private void Received(string? line)
+        private Thread[] _readers = [];
+
+        private Thread Read(StreamReader stream)
         {
-            if (line is null) return;
-            _all.Enqueue(line);
-            _lines.Add(line);
+            var reader = new Thread(() =>
+            {
+                while (stream.ReadLine() is { } line)
+                {
+                    _all.Enqueue(line);
+                    _lines.Add(line);
+                }
+            }) { IsBackground = true };
+            reader.Start();
+            return reader;
         }
 
-        /// <summary>Waits for <paramref name="line"/>, then (after <paramref name="after"/>) sends SIGKILL.</summary>
-        public void KillAt(string line, TimeSpan after = default)
+        private bool OutputEnded => _readers.All(r => !r.IsAlive);
+
+        /// <summary>Waits for <paramref name="line"/>, then sends SIGKILL.</summary>
+        public void KillAt(string line)
         {
             var deadline = DateTime.UtcNow + Patience;
             while (true)
             {
-                Assert.False(_process.HasExited && _lines.Count == 0, $"The child exited before printing '{line}':\n{Output}");
+                Assert.False(OutputEnded && _lines.Count == 0,
+                    $"The child exited (code {(_process.WaitForExit(1_000) ? _process.ExitCode : "unknown")}) before printing '{line}':\n{Output}");
                 if (_lines.TryTake(out var next, TimeSpan.FromMilliseconds(200)) && next == line) break;
                 Assert.True(DateTime.UtcNow < deadline, $"No '{line}' in {Patience}:\n{Output}");
             }
-            Thread.Sleep(after);
             _process.Kill(); // SIGKILL on Linux and macOS: no finally block, no flush
             _process.WaitForExit();
         }
@@ -112,7 +123,7 @@ public sealed class RunCheckpointKillTests : IDisposable
             using (this)
             {
                 Assert.True(_process.WaitForExit(Patience), $"The child did not finish in {Patience}:\n{Output}");
-                _process.WaitForExit(); // the output's last lines
+                foreach (var reader in _readers) reader.Join(); // the output's last lines
                 Assert.True(_process.ExitCode == 0, $"The child exited with {_process.ExitCode}:\n{Output}");
                 return Output;
             }

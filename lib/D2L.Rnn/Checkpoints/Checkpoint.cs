@@ -173,7 +173,7 @@ public static class Checkpoint
         public Version1Layout(ModelConfig config) : base("RNNModel")
         {
             _rnn = RecurrentLayer.Create(config);
-            _dense = nn.Linear(config.NumHiddens, config.VocabSize);
+            _dense = nn.Linear(config.NumHiddens, config.VocabSize, device: CPU);
             RegisterComponents();
         }
     }

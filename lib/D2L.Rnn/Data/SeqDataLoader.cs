@@ -5,7 +5,7 @@ namespace D2L.Rnn;
 
 /// <summary>
 /// Minibatches of (X, Y) token sequences, as d2l's <c>SeqDataLoader</c>: each enumeration is one epoch and
-/// draws a fresh random offset. X and Y are int64 tensors shaped (batch, steps), Y is X shifted by one token.
+/// draws a fresh random offset. X and Y are int64 tensors on the CPU shaped (batch, steps), Y is X shifted by one token.
 /// The caller owns (disposes) the tensors it receives.
 /// </summary>
 public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IRewindableLoader
@@ -81,7 +81,7 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IRewindab
             ? RandomBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps), _random)
             : SequentialBatches(Corpus, BatchSize, NumSteps, _random.Next(0, NumSteps + 1));
         foreach (var (x, y) in batches)
-            yield return (tensor(x, [BatchSize, NumSteps]), tensor(y, [BatchSize, NumSteps]));
+            yield return (tensor(x, [BatchSize, NumSteps], device: CPU), tensor(y, [BatchSize, NumSteps], device: CPU)); // moved by the trainer
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

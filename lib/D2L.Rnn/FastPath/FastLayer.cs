@@ -13,8 +13,8 @@ namespace D2L.Rnn.FastPath;
 /// </remarks>
 internal abstract class FastLayer : IDisposable
 {
-    protected static readonly Tensor One = tensor(1f).DetachFromDisposeScope();
-    protected static readonly Tensor Two = tensor(2f).DetachFromDisposeScope();
+    protected static readonly Tensor One = tensor(1f, device: CPU).DetachFromDisposeScope(); // the fast path runs on the CPU only
+    protected static readonly Tensor Two = tensor(2f, device: CPU).DetachFromDisposeScope();
     protected readonly FastLayerParameters _p;
     protected readonly int _batch, _steps, _hiddens;
     protected readonly Tensor _h;            // (steps + 1, batch, H): h₀ … h_T

@@ -16,7 +16,7 @@ namespace D2L.Rnn.FastPath;
 /// </summary>
 internal sealed class FastRnnLayer : FastLayer
 {
-    private static readonly Tensor Half = tensor(0.5f).DetachFromDisposeScope();
+    private static readonly Tensor Half = tensor(0.5f, device: CPU).DetachFromDisposeScope();
     private readonly Tensor _g;       // (steps, batch, hiddens): ∂hₜ, then ∂zₜ in place
     private readonly Tensor _dAct;    // (steps, batch, hiddens): f′(zₜ)
     private readonly Tensor[] _gAt;   // views _g[t]

@@ -181,7 +181,7 @@ internal sealed class FastTrainingStep : ITrainingStep
         var perShard = _shards.Select(shard => _parameters.Pairs(shard.Gradients).Select(p => p.Gradient).ToArray()).ToArray();
         return Enumerable.Range(0, perShard[0].Length).Select(i =>
         {
-            var sum = zeros(perShard[0][i].shape);
+            var sum = zeros(perShard[0][i].shape, device: perShard[0][i].device);
             foreach (var shard in perShard) sum.add_(shard[i]);
             return sum;
         }).ToArray();

@@ -21,7 +21,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     private readonly Linear linear;
 #pragma warning restore IDE1006
 
-    /// <summary>Builds the model on the CPU; move it with <c>model.to(device)</c>.</summary>
+    /// <summary>Builds the model on the CPU (whatever TorchSharp's default device); move it with <c>model.to(device)</c>.</summary>
     /// <param name="config">Kind, vocabulary size, hidden units, layers, nonlinearity, embedding size and directions.</param>
     /// <param name="init">How the parameters start.</param>
     public RNNModel(ModelConfig config, WeightInit init = WeightInit.Default)
@@ -36,7 +36,7 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     /// model trains the layer itself (no copy); its configuration, nonlinearity included, is read from the layer.
     /// The input is one-hot: build an embedding model from a <see cref="ModelConfig"/>. A layer built with
     /// <c>bidirectional: true</c> is read as such (d2l's <c>num_directions = 2</c>): the dense layer then reads
-    /// 2 · hiddens features.
+    /// 2 · hiddens features. The dense layer is made where the layer is (move the whole model with <c>model.to(device)</c>).
     /// </summary>
     /// <exception cref="ArgumentException">The layer is of another kind, batch-first, without biases, or its input
     /// size is not <paramref name="vocabSize"/>.</exception>
@@ -49,10 +49,12 @@ public sealed class RNNModel : nn.Module<Tensor, RnnState, (Tensor Output, RnnSt
     private RNNModel(nn.Module rnnLayer, ModelConfig config) : base(nameof(RNNModel))
     {
         Config = config;
-        if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size);
+        // Beside the layer: the CPU for a model built from a configuration, else wherever the given layer is.
+        var device = rnnLayer.parameters().First().device;
+        if (config.EmbeddingSize is { } size) embedding = nn.Embedding(config.VocabSize, size, device: device);
         rnn = rnnLayer;
         // d2l: nn.Linear(num_hiddens * num_directions, vocab_size), the layer's output at each step being both directions'.
-        linear = nn.Linear(config.OutputSize, config.VocabSize);
+        linear = nn.Linear(config.OutputSize, config.VocabSize, device: device);
         RegisterComponents();
     }
 

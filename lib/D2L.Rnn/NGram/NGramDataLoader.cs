@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace D2L.Rnn;
 
 /// <summary>
-/// Minibatches of encoded windows and their next tokens for an MLP: X float32 (batch, <see cref="NGramEncoder.Width"/>),
-/// Y int64 (batch). Each enumeration is one epoch over every window, shuffled afresh or in text order; the last
+/// Minibatches of encoded windows and their next tokens for an MLP, on the CPU (the trainer and the evaluator move them
+/// to the MLP's device): X float32 (batch, <see cref="NGramEncoder.Width"/>), Y int64 (batch). Each enumeration is one epoch over every window, shuffled afresh or in text order; the last
 /// minibatch holds what is left (it can be smaller). The caller owns (disposes) the tensors it receives.
 /// </summary>
 public sealed class NGramDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IRewindableLoader

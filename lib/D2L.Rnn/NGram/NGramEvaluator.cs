@@ -8,7 +8,8 @@ public static class NGramEvaluator
 {
     /// <summary>
     /// Accuracy and perplexity of <paramref name="mlp"/>'s next-token predictions for every window of
-    /// <paramref name="windows"/>, in chunks of <paramref name="batchSize"/>; the model's mode is restored afterwards.
+    /// <paramref name="windows"/>, in chunks of <paramref name="batchSize"/>, on the MLP's device; the model's mode is restored
+    /// afterwards.
     /// </summary>
     public static NGramScore Evaluate(Sequential mlp, NGramWindows windows, int vocabSize, NGramEncoding encoding, int batchSize = 8192)
     {
@@ -21,9 +22,12 @@ public static class NGramEvaluator
         try
         {
             using var noGrad = no_grad();
-            foreach (var (x, y) in loader)
-            using (x) using (y) using (NewDisposeScope())
+            var device = mlp.parameters().First().device;
+            foreach (var (xCpu, yCpu) in loader)
+            using (xCpu) using (yCpu) using (NewDisposeScope())
             {
+                // The loader's minibatches are on the CPU; the MLP may be on a GPU.
+                var (x, y) = (xCpu.to(device), yCpu.to(device));
                 var scores = mlp.call(x);
                 lossSum += nn.functional.cross_entropy(scores, y, reduction: nn.Reduction.Sum).to(float64).item<double>();
                 right += scores.argmax(1).eq(y).sum().item<long>();

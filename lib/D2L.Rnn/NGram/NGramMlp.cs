@@ -8,7 +8,8 @@ public static class NGramMlp
 {
     /// <summary>
     /// <c>Sequential(Linear(width, hiddens), ReLU, Linear(hiddens, vocab))</c>, where width is
-    /// <see cref="NGramEncoder.Width"/> of the encoding; TorchSharp's default initialisation, on the CPU.
+    /// <see cref="NGramEncoder.Width"/> of the encoding; TorchSharp's default initialisation, on the CPU (move it with
+    /// <c>mlp.to(device)</c>).
     /// </summary>
     /// <param name="vocabSize">Number of tokens: inputs per position and outputs.</param>
     /// <param name="encoding">The input encoding, which decides the input width.</param>
@@ -19,8 +20,8 @@ public static class NGramMlp
         var width = NGramEncoder.Width(encoding, windowLength, vocabSize);
         if (hiddens <= 0) throw new ArgumentOutOfRangeException(nameof(hiddens), hiddens, "The number of hidden units must be positive.");
         return nn.Sequential(
-            ("hidden", nn.Linear(width, hiddens)),
+            ("hidden", nn.Linear(width, hiddens, device: CPU)),
             ("relu", nn.ReLU()),
-            ("output", nn.Linear(hiddens, vocabSize)));
+            ("output", nn.Linear(hiddens, vocabSize, device: CPU)));
     }
 }

@@ -15,6 +15,8 @@ public static class NGramTrainer
     /// the optimizer's step; after every epoch the schedule and, with <see cref="TrainOptions.Validation"/> (token
     /// indices, read as windows of the loader's length), the validation perplexity. With
     /// <see cref="TrainOptions.RunCheckpoint"/>, a run checkpoint is kept and continued from, as in <see cref="Trainer.Train"/>.
+    /// The MLP trains where <see cref="TrainOptions.Device"/> says (by default the GPU that <c>D2L_DEVICE=cuda</c> started,
+    /// else where it is), moved there first.
     /// </summary>
     /// <exception cref="CheckpointException">The run checkpoint is damaged, or is the checkpoint of another run.</exception>
     /// <exception cref="TrainingDivergedException">The loss, or the perplexity it implies, became NaN or infinite, or the
@@ -30,6 +32,8 @@ public static class NGramTrainer
         if (validation is not null)
             TokenIndices.EnsureWithin(validation.Tokens, data.VocabSize, "TrainOptions.Validation", nameof(options));
 
+        TrainingDevice.MoveTo(mlp, mlp.parameters().First().device,
+            TrainingDevice.Target(options.Device, TorchSetup.Choice, () => Devices.TryGpu()), asked: options.Device is not null);
         mlp.train();
         var parameters = mlp.parameters().ToArray();
         using var update = new ParameterUpdate(parameters, options);

@@ -44,7 +44,7 @@ public sealed class NGramWindows
     /// <summary>All windows as int64 tensors: windows (count, length) and targets (count).</summary>
     public (Tensor Windows, Tensor Targets) ToTensors() => Select(Enumerable.Range(0, Count).ToArray());
 
-    /// <summary>The windows <paramref name="indices"/>, in that order, as int64 tensors: (n, length) and (n).</summary>
+    /// <summary>The windows <paramref name="indices"/>, in that order, as int64 tensors on the CPU: (n, length) and (n).</summary>
     public (Tensor Windows, Tensor Targets) Select(IReadOnlyList<int> indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
@@ -56,7 +56,7 @@ public sealed class NGramWindows
             for (var t = 0; t < Length; t++) windows[row * Length + t] = _tokens[start + t];
             targets[row] = _tokens[start + Length];
         }
-        return (tensor(windows, [indices.Count, Length]), tensor(targets, [indices.Count]));
+        return (tensor(windows, [indices.Count, Length], device: CPU), tensor(targets, [indices.Count], device: CPU));
     }
 
     private int CheckIndex(int index, string name = "index") =>

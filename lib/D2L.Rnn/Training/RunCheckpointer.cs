@@ -128,9 +128,9 @@ internal sealed class RunCheckpointer
             foreach (var p in _best.Copy?.Copies ?? []) p.Load(reader);
         }
         _best.State = header.Best;
-        var hidden = header.CarriedState != "none" ? TensorExtensionMethods.Load(reader) : null;
-        var cell = header.CarriedState == "hidden and cell" ? TensorExtensionMethods.Load(reader) : null;
-        set_rng_state(TensorExtensionMethods.Load(reader));
+        var hidden = header.CarriedState != "none" ? CpuTensor.Load(reader) : null;
+        var cell = header.CarriedState == "hidden and cell" ? CpuTensor.Load(reader) : null;
+        set_rng_state(CpuTensor.Load(reader));
 
         // The schedule is stepped again as often as the saved run stepped it (after every finished epoch), on the fresh
         // optimizer: it must arrive at the saved rate. Then the optimizer takes its saved state (moments, step counts).

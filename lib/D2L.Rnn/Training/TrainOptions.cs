@@ -73,6 +73,14 @@ public sealed record TrainOptions
     /// </summary>
     public bool UseFastPath { get; init; } = true;
 
+    /// <summary>
+    /// Where to train (d2l's <c>device</c> argument of <c>train_ch8</c>): the model is moved there before the first
+    /// minibatch and stays there, and every minibatch is moved there. Null: the GPU when <see cref="TorchSetup"/> started
+    /// CUDA for <c>D2L_DEVICE=cuda</c> (<see cref="TorchSetup.Choice"/>), else wherever the model is. A model that is not a
+    /// TorchSharp module (<see cref="RNNModelScratch"/>) is not moved: make its parameters on the device.
+    /// </summary>
+    public TorchSharp.torch.Device? Device { get; init; }
+
     /// <summary>How many cores the fast path splits each minibatch over (at most one per 8 sequences); null: all of them.</summary>
     public int? Threads { get; init; }
 

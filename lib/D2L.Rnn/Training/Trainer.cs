@@ -22,7 +22,8 @@ public static class Trainer
     /// sent to <paramref name="onEpoch"/> again first).
     /// </summary>
     /// <param name="model">The model (<see cref="RNNModel"/>, <see cref="RNNModelScratch"/> or one of your own); trained in
-    /// place on its own device.</param>
+    /// place, on its own device unless <see cref="TrainOptions.Device"/> or <c>D2L_DEVICE=cuda</c> moves it (a module) to
+    /// the GPU first.</param>
     /// <param name="data">Minibatches; also decides random or sequential state handling.</param>
     /// <param name="vocab">For the periodic predictions.</param>
     /// <param name="options">Epochs, optimizer or updater, clipping, validation, predictions.</param>
@@ -50,6 +51,8 @@ public static class Trainer
         if (options.Validation is { } validation)
             TokenIndices.EnsureWithin(validation, model.VocabSize, "TrainOptions.Validation", nameof(options));
         ModelContract.EnsureShapes(model);
+        TrainingDevice.MoveTo(model, model.Device, TrainingDevice.Target(options.Device, TorchSetup.Choice, () => Devices.TryGpu()),
+            asked: options.Device is not null);
 
         (model as nn.Module)?.train();
         var parameters = model.parameters().ToArray();

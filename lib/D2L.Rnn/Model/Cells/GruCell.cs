@@ -10,7 +10,7 @@ internal sealed class GruCell : RecurrentCell
     public override string Name => "GRU";
 
     public override nn.Module Create(ModelConfig config) => nn.GRU(config.InputSize, config.NumHiddens, config.NumLayers,
-        bidirectional: config.Bidirectional);
+        bidirectional: config.Bidirectional, device: CPU);
 
     public override bool Builds(nn.Module layer) => layer is GRU;
 

@@ -11,7 +11,7 @@ internal sealed class LstmCell : RecurrentCell
     public override bool HasMemoryCell => true;
 
     public override nn.Module Create(ModelConfig config) => nn.LSTM(config.InputSize, config.NumHiddens, config.NumLayers,
-        bidirectional: config.Bidirectional);
+        bidirectional: config.Bidirectional, device: CPU);
 
     public override bool Builds(nn.Module layer) => layer is LSTM;
 

@@ -21,7 +21,8 @@ internal abstract class RecurrentCell
     /// <summary>Whether <see cref="ModelConfig.Nonlinearity"/> means anything for this kind (a gated cell has its own).</summary>
     public virtual bool TakesNonlinearity => false;
 
-    /// <summary>TorchSharp's module for <paramref name="config"/>, reading <see cref="ModelConfig.InputSize"/> features.</summary>
+    /// <summary>TorchSharp's module for <paramref name="config"/>, reading <see cref="ModelConfig.InputSize"/> features, on
+    /// the CPU whatever TorchSharp's default device.</summary>
     public abstract nn.Module Create(ModelConfig config);
 
     /// <summary>Whether <paramref name="layer"/> is a module of this kind.</summary>

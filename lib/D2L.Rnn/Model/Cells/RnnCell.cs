@@ -11,7 +11,7 @@ internal sealed class RnnCell : RecurrentCell
     public override bool TakesNonlinearity => true;
 
     public override nn.Module Create(ModelConfig config) => nn.RNN(config.InputSize, config.NumHiddens, config.NumLayers,
-        config.Nonlinearity == Nonlinearity.ReLU ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, bidirectional: config.Bidirectional);
+        config.Nonlinearity == Nonlinearity.ReLU ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, bidirectional: config.Bidirectional, device: CPU);
 
     public override bool Builds(nn.Module layer) => layer is RNN;
 
