@@ -10,7 +10,7 @@ namespace D2L.Rnn.Notebooks;
 /// a chart that a cell would show is written as a standalone HTML file (plotly.js embedded, opens offline) and its
 /// path printed, and Ctrl+C stops training the way a notebook's stop button does.
 /// </summary>
-public static partial class AppOutput
+internal static partial class AppOutput
 {
     private static readonly Dictionary<string, int> Taken = new();
     private static readonly Lazy<CancellationTokenSource> Stop = new(StopOnCtrlC);

@@ -15,7 +15,7 @@ namespace D2L.Rnn.Notebooks;
 /// changes while a chart is live, so only the data is written on each redraw, in the shape Plotly.NET gives a
 /// line trace; every render gets a fresh element id, as Plotly.NET's own output does.
 /// </remarks>
-public sealed partial class ChartHtmlTemplate
+internal sealed partial class ChartHtmlTemplate
 {
     private const string IdMarker = "[D2L_CHART_ID]";
     private const string ScriptIdMarker = "[D2L_CHART_SCRIPT_ID]";

@@ -13,7 +13,7 @@ namespace D2L.Rnn.Notebooks;
 /// chosen once and used both for the first display and for every update, so VS Code replaces the output.
 /// Create it and update it from the same cell.
 /// </remarks>
-public sealed class LiveOutput
+internal sealed class LiveOutput
 {
     private readonly KernelInvocationContext _context;
 

@@ -4,7 +4,7 @@ namespace D2L.Rnn.Notebooks;
 /// Decides when a live chart redraws: the first time, whenever a run ends, and otherwise at most once per
 /// interval of wall-clock time, so redrawing costs the same small share of any training, fast or slow.
 /// </summary>
-public sealed class RedrawThrottle(TimeSpan interval, TimeProvider? clock = null)
+internal sealed class RedrawThrottle(TimeSpan interval, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private long? _last;

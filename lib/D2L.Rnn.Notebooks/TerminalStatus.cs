@@ -5,7 +5,7 @@ namespace D2L.Rnn.Notebooks;
 /// afterwards replaces: the line is erased before other text is written, so it never mixes with it. Does nothing when
 /// the output is redirected (a log, CI, a test).
 /// </summary>
-public static class TerminalStatus
+internal static class TerminalStatus
 {
     private static StatusWriter? _writer;
 

@@ -53,30 +53,30 @@ public class DeviceChoiceTests
             Decide(setting, OSPlatform.Linux, CudaFolder, new CudaReport(2, null)).Choice.Message);
     }
 
-    public static TheoryData<string, OSPlatform, string?, CudaReport, string, int> NoUsableGpu => new()
+    public static TheoryData<string, OSPlatform, string?, int, string?, string, int> NoUsableGpu => new()
     {
-        { "gpu", OSPlatform.Linux, CudaFolder, OneGpu, "D2L_DEVICE is \"gpu\", which is neither cpu nor cuda: running on the CPU.", 0 },
-        { "cuda", OSPlatform.OSX, CudaFolder, OneGpu,
+        { "gpu", OSPlatform.Linux, CudaFolder, 1, null, "D2L_DEVICE is \"gpu\", which is neither cpu nor cuda: running on the CPU.", 0 },
+        { "cuda", OSPlatform.OSX, CudaFolder, 1, null,
             "D2L_DEVICE=cuda, but TorchSharp has CUDA builds for Linux and Windows only: running on the CPU.", 0 },
-        { "cuda", OSPlatform.Linux, null, OneGpu,
+        { "cuda", OSPlatform.Linux, null, 1, null,
             "D2L_DEVICE=cuda, but the library in use was built without CUDA (the notebooks' first cell builds it with CUDA " +
             "when the setting is there before it runs, and says why if it cannot): running on the CPU.", 0 },
-        { "cuda", OSPlatform.Windows, CudaFolder, new CudaReport(0, DidNotInitialise),
+        { "cuda", OSPlatform.Windows, CudaFolder, 0, DidNotInitialise,
             "D2L_DEVICE=cuda, but CUDA did not start (Torch device type CUDA did not initialise on the current machine. " +
             "Is the NVIDIA driver installed? nvidia-smi shows what it sees): running on the CPU.", 1 },
-        { "cuda", OSPlatform.Linux, CudaFolder, new CudaReport(0, "libcudnn_graph.so.9: cannot open shared object file"),
+        { "cuda", OSPlatform.Linux, CudaFolder, 0, "libcudnn_graph.so.9: cannot open shared object file",
             "D2L_DEVICE=cuda, but CUDA did not start (libcudnn_graph.so.9: cannot open shared object file. " +
             "Is the NVIDIA driver installed? nvidia-smi shows what it sees): running on the CPU.", 1 },
-        { "cuda", OSPlatform.Linux, CudaFolder, new CudaReport(0, null),
+        { "cuda", OSPlatform.Linux, CudaFolder, 0, null,
             "D2L_DEVICE=cuda, but CUDA sees no GPU (nvidia-smi shows what the NVIDIA driver sees): running on the CPU.", 1 },
     };
 
     [Theory]
     [MemberData(nameof(NoUsableGpu))]
     public void WithTheSettingAndNoUsableGpuOneLineSaysWhyAndItIsTheCpu(string setting, OSPlatform os, string? natives,
-        CudaReport report, string line, int cudaStarts)
+        int gpus, string? cudaError, string line, int cudaStarts)
     {
-        var (choice, starts) = Decide(setting, os, natives, report);
+        var (choice, starts) = Decide(setting, os, natives, new CudaReport(gpus, cudaError));
         Assert.Equal(DeviceType.CPU, choice.Device);
         Assert.Equal(line, choice.Message);
         Assert.DoesNotContain('\n', choice.Message!);

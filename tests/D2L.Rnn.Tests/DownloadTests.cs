@@ -71,8 +71,9 @@ public sealed class DownloadTests : IDisposable
     public void AChecksumMismatchLeavesNothingBehind()
     {
         var corpus = Served("0000000000000000000000000000000000000000");
-        var e = Assert.Throws<ChecksumMismatchException>(() => CorpusFiles.Locate(corpus, dataDirectory: _dir));
-        Assert.Contains(Convert.ToHexStringLower(SHA1.HashData(_body)), e.Message);
+        var e = Assert.Throws<CorpusNotFoundException>(() => CorpusFiles.Locate(corpus, dataDirectory: _dir));
+        Assert.Contains($"SHA-1 {Convert.ToHexStringLower(SHA1.HashData(_body))}, expected 0000000000000000000000000000000000000000", e.Message);
+        Assert.Contains(DataDirectory.EnvironmentVariable, e.Message); // and how to put the file in place by hand
         Assert.Empty(Directory.GetFiles(_dir));
     }
 

@@ -77,9 +77,9 @@ public sealed class OwnTextTests : IDisposable
 
         var corpus = CharCorpus.FromText("the time machine by h g wells", TextPreset.LettersOnly);
         Assert.Equal(CorpusSplit.HoldOutTail(corpus.Indices, 4, 6), corpus.Split(validationTokens: 4, testTokens: 6), SplitComparer.Instance);
-        var (train, test) = corpus.HoldOutTail(6);
-        Assert.Equal(corpus.Indices[..^6], train);
-        Assert.Equal(corpus.Indices[^6..], test);
+        var trainAndTest = corpus.Split(validationTokens: 0, testTokens: 6);
+        Assert.Equal(corpus.Indices[..^6], trainAndTest.Train);
+        Assert.Equal(corpus.Indices[^6..], trainAndTest.Test);
     }
 
     [Theory]

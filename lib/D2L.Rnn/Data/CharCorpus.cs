@@ -59,16 +59,6 @@ public sealed record CharCorpus(string Text, Vocab Vocab, int[] Indices, TextPre
     }
 
     /// <summary>
-    /// Splits the token indices into a training part and the last <paramref name="testTokens"/> tokens, which are
-    /// held out for evaluation and never trained on (the homework's test set).
-    /// </summary>
-    public (int[] Train, int[] Test) HoldOutTail(int testTokens)
-    {
-        var split = CorpusSplit.HoldOutTail(Indices, validationTokens: 0, testTokens);
-        return (split.Train, split.Test);
-    }
-
-    /// <summary>
     /// Training, validation and test parts of the token indices, in text order: the test set is the last
     /// <paramref name="testTokens"/> tokens, the validation set the <paramref name="validationTokens"/> before it.
     /// See <see cref="CorpusSplit.HoldOutTail"/>.

@@ -17,8 +17,8 @@ public static class CorpusFiles
     /// <param name="url">Download from here instead of <see cref="CorpusSource.Url"/> (a mirror).</param>
     /// <param name="log">Receives one line per step (found, downloading, verified).</param>
     /// <exception cref="FileNotFoundException">The explicit path does not exist.</exception>
-    /// <exception cref="CorpusNotFoundException">The file is not on disk and the download failed.</exception>
-    /// <exception cref="ChecksumMismatchException">The download is not the expected file; nothing was written.</exception>
+    /// <exception cref="CorpusNotFoundException">The file is not on disk and the download failed or was not the
+    /// expected file (its checksum differs; nothing was written).</exception>
     public static string Locate(CorpusSource corpus, string? explicitPath = null, string? dataDirectory = null,
         Uri? url = null, Action<string>? log = null)
     {
@@ -45,7 +45,7 @@ public static class CorpusFiles
             Download(source, path, corpus.Sha1);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UnauthorizedAccessException
-                                      || (e is IOException && e is not ChecksumMismatchException))
+                                      or IOException or InvalidDataException)
         {
             throw new CorpusNotFoundException(
                 $"'{corpus.FileName}' is not in the data directory '{dir}' and could not be downloaded from " +
@@ -76,7 +76,7 @@ public static class CorpusFiles
             }
             var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (sha1 is not null && !string.Equals(actual, sha1, StringComparison.OrdinalIgnoreCase))
-                throw new ChecksumMismatchException(
+                throw new InvalidDataException(
                     $"The file downloaded from {url} has SHA-1 {actual}, expected {sha1}; it was discarded.");
         });
 

@@ -25,7 +25,7 @@ public sealed record DeviceChoice(DeviceType Device, string? Message)
     /// <param name="cudaNatives">The folder that holds a CUDA build of LibTorch beside TorchSharp's native library, or
     /// null when there is none (the library was built for the CPU).</param>
     /// <param name="startCuda">Starts CUDA and reports what TorchSharp says.</param>
-    public static DeviceChoice Decide(string? setting, OSPlatform os, string? cudaNatives, Func<CudaReport> startCuda)
+    internal static DeviceChoice Decide(string? setting, OSPlatform os, string? cudaNatives, Func<CudaReport> startCuda)
     {
         ArgumentNullException.ThrowIfNull(startCuda);
         var value = setting?.Trim() ?? "";
