@@ -81,7 +81,7 @@ internal sealed partial class ChartHtmlTemplate
                 json.WriteString("type", "scatter");
                 json.WriteString("name", line.Name);
                 json.WriteBoolean("showlegend", line.ShowLegend);
-                json.WriteString("mode", "lines");
+                json.WriteString("mode", line.Epochs.Count <= PerplexityChart.MarkedEpochs ? "lines+markers" : "lines");
                 json.WriteStartArray("x");
                 foreach (var epoch in line.Epochs) json.WriteNumberValue(epoch);
                 json.WriteEndArray();

@@ -49,11 +49,17 @@ public sealed class LivePerplexityPlot
     /// <summary>Adds one epoch of a single training run (named "train").</summary>
     public void Add(EpochReport report) => Add("train", report);
 
-    /// <summary>Adds one epoch of the named run and redraws when it is time to.</summary>
+    /// <summary>
+    /// Adds one epoch of the named run and redraws when it is time to. An epoch the run already has (a run continued from
+    /// its run checkpoint sends the epochs before again) replaces it.
+    /// </summary>
     public void Add(string name, EpochReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         if (!_curves.TryGetValue(name, out var list)) _curves[name] = list = [];
-        list.Add(report);
+        var at = list.FindIndex(r => r.Epoch == report.Epoch);
+        if (at >= 0) list[at] = report;
+        else list.Add(report);
         var last = report.Epoch == report.NumEpochs;
         if (_output is null) AddOutsideNotebook(name, report, last);
         else if (_throttle.ShouldRedraw(lastEpoch: last)) Redraw();

@@ -24,6 +24,12 @@ public static class PerplexityChart
     /// <summary>The y-axis title: perplexity is the number of equally likely choices the model is left with per character.</summary>
     public const string PerplexityAxis = "perplexity (choices per character)";
 
+    /// <summary>
+    /// A line of at most this many epochs marks each one: a run of one epoch (a setting dropped after its first epoch)
+    /// is a dot, not an invisible line of one point.
+    /// </summary>
+    public const int MarkedEpochs = 20;
+
     /// <summary>A chart of one training curve.</summary>
     public static GenericChart Create(IEnumerable<EpochReport> epochs, string name = "train") =>
         Create(new Dictionary<string, IEnumerable<EpochReport>> { [name] = epochs });
@@ -33,8 +39,8 @@ public static class PerplexityChart
     {
         ArgumentNullException.ThrowIfNull(curves);
         var lines = PerplexityLine.Of(curves).Select(l => GenericChartExtensions.WithTraceInfo(
-            Chart.Line<int, double, string>(x: l.Epochs, y: l.Perplexities, Name: l.Name, ShowLegend: l.ShowLegend,
-                LineColor: Color.fromHex(l.Color),
+            Chart.Line<int, double, string>(x: l.Epochs, y: l.Perplexities, ShowMarkers: l.Epochs.Count <= MarkedEpochs,
+                Name: l.Name, ShowLegend: l.ShowLegend, LineColor: Color.fromHex(l.Color),
                 LineDash: l.Dashed ? StyleParam.DrawingStyle.Dash : new Plotly.NET.CSharp.Optional<StyleParam.DrawingStyle>(default!, false)),
             LegendGroup: l.LegendGroup)).ToList();
         var chart = lines.Count == 1 ? lines[0] : Chart.Combine(lines);

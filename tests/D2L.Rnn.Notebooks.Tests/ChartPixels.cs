@@ -32,16 +32,23 @@ public static partial class ChartPixels
     }
 
     /// <summary>
-    /// The colour the chart's first trace is drawn in: its line's or its first bar's colour, the top of a heat map's
-    /// colour scale (the largest value is always drawn in it), or plotly's first colour when none is given.
+    /// The colour of the chart's longest trace that names one (the first of equals; a trace of one point is a small
+    /// dot): its line's or its first bar's colour, or the top of a heat map's colour scale (the largest value is always
+    /// drawn in it); plotly's first colour when no trace names one.
     /// </summary>
     public static (int R, int G, int B) ColorOf(ChartJson chart)
     {
-        var trace = chart.Data[0]!;
+        var named = chart.Data.Select(t => (Points: (t!["x"] as System.Text.Json.Nodes.JsonArray)?.Count ?? 0, Color: GivenColor(t!)))
+            .Where(t => t.Color is not null).OrderByDescending(t => t.Points).FirstOrDefault();
+        return named.Color is { } color ? Parse(color) : FirstTraceColor;
+    }
+
+    private static string? GivenColor(System.Text.Json.Nodes.JsonNode trace)
+    {
         var given = (string?)trace["type"] == "heatmap" ? trace["colorscale"]?.AsArray()[^1]?[1]
             : trace["line"]?["color"] ?? trace["marker"]?["color"];
         if (given is System.Text.Json.Nodes.JsonArray many) given = many[0];
-        return given is null ? FirstTraceColor : Parse((string)given!);
+        return (string?)given;
     }
 
     /// <summary>A colour written as <c>#rrggbb</c> or <c>rgba(r, g, b, a)</c>.</summary>

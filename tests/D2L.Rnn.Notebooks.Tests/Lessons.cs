@@ -181,15 +181,26 @@ public static class Lessons
             [
                 "^260,000 characters, vocabulary of 28$",
                 "^training on 60,000, validating on the next 100,000, testing on the last 100,000$",
+                @"^this run trains for about \d.* in all \(at most\)$",
+                .. new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers" }.Select(model =>
+                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+best validation perplexity [\d.]+ \(epoch 1\), [\d.]+ s/epoch"),
                 .. new[] { "RNN", "GRU", "LSTM", "LSTM, 2 layers", "MLP, Sequential", "MLP, BagOfCharacters" }.SelectMany(model => new[]
                 {
-                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+best validation perplexity [\d.]+ \(epoch 1\), [\d.]+ s/epoch",
-                    // The test table: validation and test perplexity.
-                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+[\d.]+\s+[\d.]+(\s+test accuracy [\d.]+ ?%)?$",
+                    // The search's choice, then the test table: learning rate, epochs, validation and test perplexity.
+                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}: chosen lr [\d.]+, 1 epochs \(validation perplexity [\d.]+\)$",
+                    $@"^{System.Text.RegularExpressions.Regex.Escape(model)}\s+[\d.]+\s+1\s+[\d.]+\s+[\d.]+(\s+test accuracy [\d.]+ ?%)?$",
                 }),
+                @"^the lowest test perplexity: [\d.]+, (RNN|GRU|LSTM|LSTM, 2 layers|MLP, Sequential|MLP, BagOfCharacters) \(lr [\d.]+, 1 epochs, trained on training \+ validation text\)$",
             ],
-            Charts = [PerplexityChart.ValidationTitle, SweepChart.Title("the validation text"), PerplexityChart.ValidationTitle],
-            Timings = [@"(?<=^(?:hidden units|embedding length|clipping θ|learning rate|epochs)\s+\S+\s+[\d.]+\s+[\d.]+\s+)[\d.]+$"],
+            Charts = [PerplexityChart.ValidationTitle, SweepChart.Title("the validation text"), PerplexityChart.ValidationTitle, PerplexityChart.TrainingTitle],
+            Timings =
+            [
+                // The sweep table's seconds, the measured speeds and the plan made from them.
+                @"(?<=^(?:hidden units|embedding length|clipping θ)\s+\S+\s+[\d.]+\s+[\d.]+\s+)[\d.]+$",
+                @"\b[\d,]+ characters/s\b",
+                @"\babout \d+ (?:h|min|s)(?: \d+ (?:min|s))?",
+            ],
+            After = HomeworkNotebookTests.RunAgain,
         },
     ];
 

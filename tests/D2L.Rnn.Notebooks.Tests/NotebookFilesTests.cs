@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NotebookRunner;
 
 namespace D2L.Rnn.Notebooks.Tests;
@@ -87,6 +88,34 @@ public class NotebookFilesTests
             $"notebooks/{name}.cs is not what notebooks/{name}.dib generates: run\n" +
             $"  dotnet run --project tools/NotebookRunner -c Release -- notebooks/{name}.dib --app notebooks/{name}.cs");
     }
+
+    /// <summary>
+    /// The homework says how long its default run takes, and its executed notebook records how long its cells ran
+    /// (<c>d2l_run.seconds</c>): no less than the training time its progress lines report.
+    /// </summary>
+    [Fact]
+    public void TheHomeworkRecordsHowLongItsRunTook()
+    {
+        var ipynb = File.ReadAllText(Lessons.Named("homework8-shakespeare").Ipynb);
+        var seconds = (int?)JsonNode.Parse(ipynb)!["metadata"]?["d2l_run"]?["seconds"];
+        Assert.NotNull(seconds);
+        // "done: 12 epochs trained in 1 h 2 min (planned: …)", one per long cell; rounded to 10 s, or to a minute above 10 min.
+        var cells = Regex.Matches(ipynb, @"done: \d+ epochs? trained in (?:(\d+) h ?)?(?:(\d+) min ?)?(?:(\d+) s)? \(planned");
+        Assert.Equal(5, cells.Count);
+        var trained = cells.Sum(m => 3600 * Whole(m.Groups[1]) + 60 * Whole(m.Groups[2]) + Whole(m.Groups[3]));
+        Assert.InRange(seconds.Value, trained - 5 * 30, 24 * 3600);
+    }
+
+    [Fact]
+    public void ARunsSecondsAreItsCellsDurationsTogetherRoundedUp()
+    {
+        var cell = new NotebookCell("code", "csharp", "1");
+        Assert.Equal(13, NotebookFile.RunSeconds([new CellResult { Cell = cell, Duration = TimeSpan.FromSeconds(2.5) },
+            new CellResult { Cell = cell, Duration = TimeSpan.FromSeconds(10.1) }]));
+        Assert.Equal(0, NotebookFile.RunSeconds([]));
+    }
+
+    private static int Whole(System.Text.RegularExpressions.Group group) => group.Success ? int.Parse(group.Value) : 0;
 
     private static string Text(JsonNode node) =>
         node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";

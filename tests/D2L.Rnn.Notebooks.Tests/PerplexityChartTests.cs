@@ -53,4 +53,20 @@ public class PerplexityChartTests
         Assert.Equal(["training", "validation"], chart.Data.Select(t => (string?)t!["name"]));
         Assert.All(chart.Data, t => Assert.True((bool)t!["showlegend"]!));
     }
+
+    [Fact]
+    public void AShortRunMarksEachEpochSoThatARunOfOneEpochShows()
+    {
+        var curves = new Dictionary<string, IEnumerable<EpochReport>>
+        {
+            ["dropped after one epoch"] = ChartHtmlTemplateTests.Curve(1, 10, validateEvery: 1),
+            ["short"] = ChartHtmlTemplateTests.Curve(PerplexityChart.MarkedEpochs, 10),
+            ["long"] = ChartHtmlTemplateTests.Curve(PerplexityChart.MarkedEpochs + 1, 10),
+        };
+        var chart = ChartJson.Of(PerplexityChart.Create(curves));
+        Assert.Equal("lines+markers", (string?)chart.Trace("dropped after one epoch")["mode"]);
+        Assert.Equal("lines+markers", (string?)chart.Trace("dropped after one epoch, validation")["mode"]);
+        Assert.Equal("lines+markers", (string?)chart.Trace("short")["mode"]);
+        Assert.Equal("lines", (string?)chart.Trace("long")["mode"]);
+    }
 }

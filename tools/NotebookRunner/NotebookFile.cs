@@ -38,7 +38,9 @@ public static class NotebookFile
 
     /// <summary>
     /// Writes an .ipynb with the outputs of a run, readable by VS Code Polyglot Notebooks, Jupyter (.NET kernel)
-    /// and GitHub. The notebook metadata records the hash of the code that produced the outputs.
+    /// and GitHub. The notebook metadata (<c>d2l_run</c>) records the hash of the code that produced the outputs, the
+    /// engine's version, and <c>seconds</c>: how long the code cells ran, together (the time a reader waits after
+    /// running them all, less the engine's start).
     /// </summary>
     public static void WriteIpynb(string path, IReadOnlyList<NotebookCell> cells, IReadOnlyList<CellResult>? results)
     {
@@ -67,9 +69,14 @@ public static class NotebookFile
             {
                 ["codeSha256"] = CodeHash(cells),
                 ["engine"] = InteractiveEngine.Version(Path.GetDirectoryName(Path.GetFullPath(path))!),
+                ["seconds"] = RunSeconds(results),
             };
         AtomicFile.WriteAllText(path, Notebook.ToJupyterJson(document, "csharp").ReplaceLineEndings("\n") + "\n");
     }
+
+    /// <summary>How long the cells of a run took together, in whole seconds (rounded up).</summary>
+    public static int RunSeconds(IEnumerable<CellResult> results) =>
+        (int)Math.Ceiling(results.Sum(r => r.Duration.TotalSeconds));
 
     private static InteractiveDocumentOutputElement ToElement(CellOutput output) => output.Kind switch
     {
